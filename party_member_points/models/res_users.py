@@ -1,0 +1,33 @@
+from odoo import api, fields, models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    party_member_ids = fields.One2many("party.member", "user_id", string="Party Member Record")
+    party_officer_organization_ids = fields.Many2many(
+        "party.organization", compute="_compute_party_officer_organization_ids",
+        string="Organizations Run",
+        help="Organizations where the user is secretary, deputy secretary or committee member. Record rules give "
+             "officers access to these organizations and everything below them.")
+
+    @api.depends_context("uid")
+    def _compute_party_officer_organization_ids(self):
+        Organization = self.env["party.organization"].sudo()
+        for user in self:
+            user.party_officer_organization_ids = Organization.search([
+                "|", "|",
+                ("secretary_id", "=", user.id),
+                ("deputy_secretary_id", "=", user.id),
+                ("committee_member_ids", "in", user.id),
+            ])
+
+    def _party_can_manage(self, organization):
+        """True when the user is a party administrator or an officer of ``organization`` or of an ancestor."""
+        self.ensure_one()
+        if self.has_group("party_member_points.group_party_admin"):
+            return True
+        if not organization:
+            return False
+        ancestors = {int(org_id) for org_id in organization.sudo().parent_path.split("/") if org_id}
+        return bool(ancestors & set(self.party_officer_organization_ids.ids))

@@ -1,0 +1,33 @@
+from odoo.tests import TransactionCase, new_test_user
+
+
+class PartyRegisterCase(TransactionCase):
+    """Two branches under one town committee, with users for each role."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
+        cls.user_upper = new_test_user(cls.env, "t_upper", groups="base.group_user,party_member_points.group_party_upper")
+        cls.user_secretary = new_test_user(
+            cls.env, "t_secretary", groups="base.group_user,party_member_points.group_party_officer")
+        cls.user_other_secretary = new_test_user(
+            cls.env, "t_other_secretary", groups="base.group_user,party_member_points.group_party_officer")
+        cls.user_leader = new_test_user(cls.env, "t_leader", groups="base.group_user,party_member_points.group_party_leader")
+        cls.user_member = new_test_user(cls.env, "t_member", groups="base.group_user,party_member_points.group_party_member")
+        Org = cls.env["party.organization"]
+        cls.town = Org.create({"name": "Test Town Committee", "kind": "committee", "secretary_id": cls.user_upper.id})
+        cls.branch = Org.create({"name": "East Village Branch", "kind": "branch", "parent_id": cls.town.id,
+                                 "secretary_id": cls.user_secretary.id})
+        cls.group1 = Org.create({"name": "Group One", "kind": "group", "parent_id": cls.branch.id,
+                                 "secretary_id": cls.user_leader.id})
+        cls.other_branch = Org.create({"name": "West Village Branch", "kind": "branch", "parent_id": cls.town.id,
+                                       "secretary_id": cls.user_other_secretary.id})
+        cls.Member = cls.env["party.member"]
+
+    @classmethod
+    def _member(cls, name, org=None, **vals):
+        values = {"name": name, "organization_id": (org or cls.branch).id, "stage": "full",
+                  "join_date": "2010-07-01", "full_member_date": "2011-07-01"}
+        values.update(vals)
+        return cls.env["party.member"].create(values)
