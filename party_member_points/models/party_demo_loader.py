@@ -143,7 +143,7 @@ class PartyDemoLoader(models.AbstractModel):
             month = first_month + relativedelta(months=shift)
             for branch in branches:
                 branch_members = members.filtered(
-                    lambda m, b=branch: m.organization_id == b and (not m.join_date or m.join_date <= month))
+                    lambda m, b=branch, mo=month: m.organization_id == b and (not m.join_date or m.join_date <= mo))
                 kinds = [("themed_day", "主题党日：学习党章党规")]
                 if shift % 3 == 2:
                     kinds.append(("party_lecture", "党课：传承红色基因"))

@@ -83,7 +83,7 @@ class PartyMember(models.Model):
 
     # Personal data
     gender = fields.Selection([("male", "Male"), ("female", "Female")])
-    ethnicity = fields.Char(default="Han")
+    ethnicity = fields.Char(default=lambda self: self.env._("Han"))
     birth_date = fields.Date()
     age = fields.Integer(compute="_compute_age")
     native_place = fields.Char()
@@ -278,6 +278,10 @@ class PartyMember(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("stage") == "full":
+                # registering a full member: the probation was decided long ago
+                vals.setdefault("probation_outcome", "confirmed")
         partners_to_create = [vals for vals in vals_list if not vals.get("partner_id")]
         if partners_to_create:
             partners = self.env["res.partner"].create([

@@ -8,13 +8,12 @@ class PartyRegisterCase(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True))
-        cls.user_upper = new_test_user(cls.env, "t_upper", groups="base.group_user,party_member_points.group_party_upper")
-        cls.user_secretary = new_test_user(
-            cls.env, "t_secretary", groups="base.group_user,party_member_points.group_party_officer")
-        cls.user_other_secretary = new_test_user(
-            cls.env, "t_other_secretary", groups="base.group_user,party_member_points.group_party_officer")
-        cls.user_leader = new_test_user(cls.env, "t_leader", groups="base.group_user,party_member_points.group_party_leader")
-        cls.user_member = new_test_user(cls.env, "t_member", groups="base.group_user,party_member_points.group_party_member")
+        groups = "base.group_user,party_member_points.group_party_%s"
+        cls.user_upper = new_test_user(cls.env, "t_upper", groups=groups % "upper")
+        cls.user_secretary = new_test_user(cls.env, "t_secretary", groups=groups % "officer")
+        cls.user_other_secretary = new_test_user(cls.env, "t_other_secretary", groups=groups % "officer")
+        cls.user_leader = new_test_user(cls.env, "t_leader", groups=groups % "leader")
+        cls.user_member = new_test_user(cls.env, "t_member", groups=groups % "member")
         Org = cls.env["party.organization"]
         cls.town = Org.create({"name": "Test Town Committee", "kind": "committee", "secretary_id": cls.user_upper.id})
         cls.branch = Org.create({"name": "East Village Branch", "kind": "branch", "parent_id": cls.town.id,

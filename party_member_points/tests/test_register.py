@@ -54,7 +54,8 @@ class TestMemberStages(PartyRegisterCase):
         wizard.action_apply()
         self.assertEqual(member.probation_outcome, "extended")
         self.assertEqual(member.probation_end_date, member.join_date + relativedelta(months=18))
-        self.env["party.member.probation.wizard"].create({"member_id": member.id, "outcome": "confirmed"}).action_apply()
+        Wizard = self.env["party.member.probation.wizard"]
+        Wizard.create({"member_id": member.id, "outcome": "confirmed"}).action_apply()
         self.assertEqual(member.stage, "full")
         self.assertEqual(member.full_member_date, date.today())
 
@@ -202,8 +203,9 @@ class TestSixMonths(PartyRegisterCase):
     def test_exempt_dues_are_not_missed(self):
         member = self._member("Exempt")
         for shift in range(6):
-            self.env["party.dues"].create({"member_id": member.id, "month": date(2026, 5, 1) + relativedelta(months=shift),
-                                           "amount_due": 2.0, "exempt": shift == 3, "exempt_reason": "hardship"})
+            self.env["party.dues"].create({
+                "member_id": member.id, "month": date(2026, 5, 1) + relativedelta(months=shift),
+                "amount_due": 2.0, "exempt": shift == 3, "exempt_reason": "hardship"})
         member._update_veto_flags(date(2026, 11, 22))
         self.assertEqual(member.months_unpaid_dues, 2)
 
