@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+from . import evaluation_rules as rules
+
+
+class PartyEvaluationBallotLine(models.Model):
+    """The grade a ballot gives one evaluated member. Like the ballot, it keeps no trace of who wrote it
+    (``_log_access = False``, no link to a voter)."""
+
+    _name = "party.evaluation.ballot.line"
+    _description = "Evaluation Ballot Line"
+    _log_access = False
+    _order = "ballot_id, participant_id"
+
+    ballot_id = fields.Many2one("party.evaluation.ballot", required=True, ondelete="cascade", index=True)
+    participant_id = fields.Many2one("party.evaluation.participant", string="Evaluated Member", required=True,
+                                     ondelete="cascade", index=True)
+    grade = fields.Selection(rules.VOTE_CHOICES, required=True, default="abstain")
+    campaign_id = fields.Many2one(related="ballot_id.campaign_id", store=True, index=True)
+    company_id = fields.Many2one(related="ballot_id.company_id", store=True)
+    round = fields.Integer(related="ballot_id.round", store=True)
+    voter_type = fields.Selection(related="ballot_id.voter_type", store=True)
+    spoiled = fields.Boolean(related="ballot_id.spoiled", store=True)
+
+    _sql_constraints = [
+        ("ballot_participant_uniq", "unique(ballot_id, participant_id)", "A ballot grades each member once."),
+    ]
+
+    def write(self, vals):
+        self.ballot_id._check_editable_ballot()
+        return super().write(vals)
+
+    def unlink(self):
+        self.ballot_id._check_editable_ballot()
+        return super().unlink()

@@ -1,0 +1,589 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
+
+from . import evaluation_rules as rules
+
+OFFICER = "party_member_points.group_party_officer"
+
+DISPOSALS = [
+    ("warning_talk", "Warning Talk"),
+    ("rectification", "Rectification within One Year"),
+    ("persuade", "Persuade to Leave the Party"),
+    ("removal", "Removal from the Party"),
+    ("extend_probation", "Extend Probation"),
+    ("cancel_probation", "Cancel Probationary Membership"),
+]
+DISPOSALS_BY_GRADE = {
+    "basic": {"warning_talk", "rectification"},
+    "unqualified": {"rectification", "persuade", "removal"},
+}
+PROBATION_DISPOSALS = {"extend_probation", "cancel_probation"}
+
+# Which campaign states allow an officer to edit which participant fields. Everything else (tallies,
+# proposals, final grades, points) is written by the workflow only.
+EDITABLE_IN_STATES = {
+    frozenset({"evaluated", "voting", "exclusion_reason", "exclusion_note"}):
+        {"draft", "submitted", "approved", "preparation"},
+    frozenset({"notified", "talk_done", "talk_date", "talk_by_id", "talk_note", "opinions", "self_eval_state",
+               "self_eval_exemption", "self_evaluation", "self_eval_attachment_ids", "host_appraisal"}):
+        {"draft", "submitted", "approved", "preparation", "meeting"},
+    frozenset({"attendance", "leave_type", "leave_reason"}): {"preparation", "meeting"},
+    frozenset({"committee_grade", "override_reason", "disposal", "extension_months", "grade_reason"}):
+        {"proposal", "hearing"},
+    frozenset({"heard", "heard_date", "member_statement"}): {"hearing"},
+}
+SYSTEM_FIELDS = {
+    "member_excellent", "member_qualified", "member_basic", "member_unqualified", "member_abstain",
+    "public_excellent", "public_qualified", "public_basic", "public_unqualified", "public_abstain",
+    "sanctioned_recently", "veto", "proposed_grade", "proposal_rule", "proposal_note", "final_grade", "points_posted",
+    "points_awarded", "disposal_done", "disposal_date", "exclusion_state", "exclusion_decided_by_id",
+    "exclusion_decision_date", "rectification_id", "is_probationary", "campaign_id", "member_id",
+}
+
+
+class PartyEvaluationParticipant(models.Model):
+    """One member in one evaluation campaign: role, preparation, attendance, tally and outcome."""
+
+    _name = "party.evaluation.participant"
+    _description = "Evaluation Participant"
+    _order = "campaign_id, party_group_id, member_name, id"
+    _rec_name = "member_id"
+
+    campaign_id = fields.Many2one("party.evaluation.campaign", required=True, ondelete="cascade", index=True)
+    campaign_state = fields.Selection(related="campaign_id.state", string="Campaign State")
+    year = fields.Integer(related="campaign_id.year", store=True)
+    member_id = fields.Many2one("party.member", required=True, ondelete="restrict", index=True)
+    member_name = fields.Char(related="member_id.name", store=True, string="Name")
+    organization_id = fields.Many2one(related="campaign_id.organization_id", store=True, index=True)
+    company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
+    party_group_id = fields.Many2one(related="member_id.party_group_id", store=True)
+    age = fields.Integer(related="member_id.age")
+    is_mobile = fields.Boolean(related="member_id.is_mobile")
+    is_village_cadre = fields.Boolean(related="member_id.is_village_cadre")
+
+    # Role
+    is_probationary = fields.Boolean(string="Probationary", readonly=True,
+                                     help="Probationary members attend without voting and are not evaluated.")
+    evaluated = fields.Boolean(default=True)
+    voting = fields.Boolean(string="Has a Vote", default=True)
+    exclusion_reason = fields.Selection(
+        rules.EXCLUSION_REASONS, groups=OFFICER,
+        help="Not counted in the expected attendance once the upper committee confirms it.")
+    exclusion_note = fields.Char(groups=OFFICER)
+    exclusion_state = fields.Selection(
+        [("none", "Counted"), ("proposed", "Exclusion Proposed"), ("confirmed", "Exclusion Confirmed"),
+         ("rejected", "Exclusion Rejected")], default="none", required=True, readonly=True, groups=OFFICER)
+    exclusion_decided_by_id = fields.Many2one("res.users", string="Exclusion Decided by", readonly=True,
+                                              groups=OFFICER)
+    exclusion_decision_date = fields.Date(readonly=True, groups=OFFICER)
+    expected = fields.Boolean(compute="_compute_expected", store=True,
+                              help="Counted in the expected attendance: a voting member not excluded.")
+
+    # Preparation
+    notified = fields.Boolean(groups=OFFICER)
+    talk_done = fields.Boolean(string="Talk Done", groups=OFFICER)
+    talk_date = fields.Date(groups=OFFICER)
+    talk_by_id = fields.Many2one("res.users", string="Talk by", groups=OFFICER)
+    talk_note = fields.Text(groups=OFFICER)
+    opinions = fields.Text(string="Opinions Collected", groups=OFFICER)
+    self_eval_state = fields.Selection(
+        [("pending", "Pending"), ("submitted", "Submitted"), ("exempt", "Exempted")],
+        string="Party-spirit Analysis", default="pending", required=True, groups=OFFICER)
+    self_eval_exemption = fields.Selection(
+        [("age", "Aged 70 or over"), ("ill", "Long-term Ill"), ("unable", "Unable to Express Themselves")],
+        string="Exemption Reason", groups=OFFICER)
+    self_evaluation = fields.Text(string="Self-evaluation", groups=OFFICER)
+    self_eval_attachment_ids = fields.Many2many(
+        "ir.attachment", "party_evaluation_participant_attachment_rel", "participant_id", "attachment_id",
+        string="Analysis Files", groups=OFFICER, help="Scanned or typed party-spirit analysis of the member.")
+    host_appraisal = fields.Text(string="Host Branch Appraisal", groups=OFFICER,
+                                 help="Appraisal sent by the branch where a mobile member takes part in party life.")
+
+    # Attendance
+    attendance = fields.Selection([("present", "Present"), ("leave", "On Leave"), ("absent", "Absent")],
+                                  groups=OFFICER)
+    leave_type = fields.Selection([("work", "Work"), ("personal", "Personal"), ("sick", "Sick"), ("other", "Other")],
+                                  groups=OFFICER)
+    leave_reason = fields.Char(groups=OFFICER)
+
+    # Tally (written by the workflow)
+    member_excellent = fields.Integer(readonly=True, groups=OFFICER)
+    member_qualified = fields.Integer(readonly=True, groups=OFFICER)
+    member_basic = fields.Integer(string="Member Basically Qualified", readonly=True, groups=OFFICER)
+    member_unqualified = fields.Integer(readonly=True, groups=OFFICER)
+    member_abstain = fields.Integer(readonly=True, groups=OFFICER)
+    member_votes = fields.Integer(compute="_compute_shares", groups=OFFICER)
+    member_share = fields.Float(string="Member Qualified Share", compute="_compute_shares", groups=OFFICER)
+    public_excellent = fields.Integer(readonly=True, groups=OFFICER)
+    public_qualified = fields.Integer(readonly=True, groups=OFFICER)
+    public_basic = fields.Integer(string="Public Basically Qualified", readonly=True, groups=OFFICER)
+    public_unqualified = fields.Integer(readonly=True, groups=OFFICER)
+    public_abstain = fields.Integer(readonly=True, groups=OFFICER)
+    public_votes = fields.Integer(compute="_compute_shares", groups=OFFICER)
+    public_share = fields.Float(string="Public Qualified Share", compute="_compute_shares", groups=OFFICER)
+    qualified_share = fields.Float(string="Qualified Share", compute="_compute_shares", groups=OFFICER,
+                                   help="Qualified votes of members and public together over all their valid "
+                                        "ballots (counted separately, accumulated).")
+    year_points = fields.Float(string="Year's Points", compute="_compute_year_points", groups=OFFICER,
+                               help="Points of the member for the campaign's year, from the points register.")
+
+    # Determination
+    sanctioned_recently = fields.Boolean(string="Sanctioned in Look-back", readonly=True, groups=OFFICER)
+    veto = fields.Boolean(string="Six-month Veto", readonly=True, groups=OFFICER)
+    proposed_grade = fields.Selection(rules.GRADES, readonly=True, groups=OFFICER,
+                                      help="Grade that follows from the vote and the rules.")
+    proposal_rule = fields.Selection(
+        [("veto", "Six-month veto"), ("sanction", "Sanctioned recently"), ("threshold", "Below the threshold"),
+         ("plurality", "Most votes"), ("quota", "Excellent quota"), ("no_votes", "No votes")],
+        readonly=True, groups=OFFICER)
+    proposal_note = fields.Char(string="Proposal Basis", readonly=True, groups=OFFICER,
+                                help="Why the rules lead to the proposed grade.")
+    committee_grade = fields.Selection(rules.GRADES, string="Committee Proposal", groups=OFFICER)
+    is_override = fields.Boolean(compute="_compute_is_override", groups=OFFICER)
+    override_reason = fields.Text(groups=OFFICER, help="Why the committee's grade differs from the proposal.")
+    heard = fields.Boolean(string="Member Heard", groups=OFFICER)
+    heard_date = fields.Date(groups=OFFICER)
+    member_statement = fields.Text(string="Member's Statement", groups=OFFICER,
+                                   help="What the member said when heard, or their appeal (申诉).")
+    final_grade = fields.Selection(rules.GRADES, readonly=True, index=True)
+    grade_reason = fields.Text(string="Reason", groups=OFFICER)
+    disposal = fields.Selection(DISPOSALS)
+    extension_months = fields.Integer(string="Extension (months)", groups=OFFICER)
+    disposal_done = fields.Boolean(readonly=True, groups=OFFICER)
+    disposal_date = fields.Date(readonly=True, groups=OFFICER)
+    rectification_id = fields.Many2one("party.evaluation.rectification", readonly=True, groups=OFFICER)
+    points_posted = fields.Boolean(readonly=True, groups=OFFICER)
+    points_awarded = fields.Float(readonly=True, groups=OFFICER)
+
+    _sql_constraints = [
+        ("campaign_member_uniq", "unique(campaign_id, member_id)", "A member is listed once per campaign."),
+    ]
+
+    # ------------------------------------------------------------------ computes
+    @api.depends("voting", "exclusion_state")
+    def _compute_expected(self):
+        for participant in self:
+            participant.expected = participant.voting and participant.exclusion_state != "confirmed"
+
+    @api.depends("member_excellent", "member_qualified", "member_basic", "member_unqualified", "member_abstain",
+                 "public_excellent", "public_qualified", "public_basic", "public_unqualified", "public_abstain",
+                 "campaign_id.basic_counts_as_qualified")
+    def _compute_shares(self):
+        for p in self:
+            basic_counts = p.campaign_id.basic_counts_as_qualified
+            member = (p.member_excellent, p.member_qualified, p.member_basic, p.member_unqualified, p.member_abstain)
+            public = (p.public_excellent, p.public_qualified, p.public_basic, p.public_unqualified, p.public_abstain)
+            both = tuple(m + q for m, q in zip(member, public))
+            p.member_votes = sum(member)
+            p.public_votes = sum(public)
+            p.member_share = rules.qualified_share(*member, basic_counts=basic_counts)
+            p.public_share = rules.qualified_share(*public, basic_counts=basic_counts)
+            p.qualified_share = rules.qualified_share(*both, basic_counts=basic_counts)
+
+    @api.depends("committee_grade", "proposed_grade")
+    def _compute_is_override(self):
+        for participant in self:
+            participant.is_override = bool(participant.proposed_grade and participant.committee_grade
+                                           and participant.committee_grade != participant.proposed_grade)
+
+    def _compute_year_points(self):
+        """Sum of the member's posted points in the campaign's year, read from party_member_points' ledger
+        (one grouped query). Zero when the points ledger is not installed."""
+        totals = {}
+        if "party.points.entry" in self.env and self:
+            Entry = self.env["party.points.entry"].sudo()
+            by_year = {}
+            for participant in self:
+                by_year.setdefault(participant.year, set()).add(participant.member_id.id)
+            for year, member_ids in by_year.items():
+                domain = [("member_id", "in", list(member_ids)), ("date", ">=", f"{year}-01-01"),
+                          ("date", "<=", f"{year}-12-31")]
+                if "state" in Entry._fields:
+                    domain.append(("state", "=", "posted"))
+                for member, total in Entry._read_group(domain, ["member_id"], ["points:sum"]):
+                    totals[(year, member.id)] = total
+        for participant in self:
+            participant.year_points = totals.get((participant.year, participant.member_id.id), 0.0)
+
+    # ------------------------------------------------------------------ constraints
+    @api.constrains("committee_grade", "override_reason", "proposed_grade")
+    def _check_override_reason(self):
+        for participant in self:
+            if participant.is_override and not (participant.override_reason or "").strip():
+                raise ValidationError(self.env._(
+                    "%(name)s: the committee may change the proposed grade (%(proposed)s) only with a recorded "
+                    "reason.", name=participant.member_id.name,
+                    proposed=dict(rules.GRADES)[participant.proposed_grade]))
+            if participant.sanctioned_recently and participant.committee_grade not in (False, "unqualified"):
+                raise ValidationError(self.env._(
+                    "%s was sanctioned within the look-back period: the grade is Unqualified.",
+                    participant.member_id.name))
+
+    @api.constrains("disposal", "committee_grade", "final_grade", "is_probationary", "extension_months")
+    def _check_disposal(self):
+        for participant in self:
+            disposal = participant.disposal
+            if not disposal:
+                continue
+            if participant.is_probationary:
+                if disposal not in PROBATION_DISPOSALS:
+                    raise ValidationError(self.env._(
+                        "%s is a probationary member: the only disposals are extending or cancelling the "
+                        "probation.", participant.member_id.name))
+                if disposal == "extend_probation" and not 6 <= participant.extension_months <= 12:
+                    raise ValidationError(self.env._("%s: probation can be extended by 6 to 12 months.",
+                                                     participant.member_id.name))
+                continue
+            grade = participant.final_grade or participant.committee_grade
+            allowed = DISPOSALS_BY_GRADE.get(grade, set())
+            if disposal not in allowed:
+                labels = dict(DISPOSALS)
+                raise ValidationError(self.env._(
+                    "%(name)s: “%(disposal)s” does not fit the grade %(grade)s.", name=participant.member_id.name,
+                    disposal=labels[disposal], grade=dict(rules.GRADES).get(grade, "-")))
+
+    @api.constrains("attendance", "leave_type", "leave_reason")
+    def _check_leave(self):
+        for participant in self:
+            if participant.attendance == "leave" and not participant.leave_type:
+                raise ValidationError(self.env._("%s: a leave needs its type.", participant.member_id.name))
+
+    @api.constrains("evaluated", "voting", "is_probationary")
+    def _check_probationary(self):
+        for participant in self:
+            if participant.is_probationary and (participant.evaluated or participant.voting):
+                raise ValidationError(self.env._(
+                    "%s is a probationary member: probationary members attend but are neither evaluated nor "
+                    "voting.", participant.member_id.name))
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model
+    def _values_for_member(self, campaign, member):
+        """Values of a new participant line, pre-filled from the member's register flags."""
+        probationary = member.stage == "probationary"
+        vals = {
+            "campaign_id": campaign.id,
+            "member_id": member.id,
+            "is_probationary": probationary,
+            "evaluated": not probationary,
+            "voting": not probationary,
+        }
+        if member.abroad_long:
+            vals["exclusion_reason"] = "abroad"
+        elif member.serving_sentence:
+            vals["exclusion_reason"] = "sentence"
+        exemption = rules.self_evaluation_exemption(member.age, member.is_frail)
+        if exemption and not probationary:
+            vals.update(self_eval_state="exempt", self_eval_exemption=exemption)
+        return vals
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("exclusion_reason") and "exclusion_state" not in vals:
+                vals["exclusion_state"] = "proposed"
+            member = self.env["party.member"].browse(vals.get("member_id"))
+            if member and "is_probationary" not in vals:
+                vals["is_probationary"] = member.stage == "probationary"
+                if vals["is_probationary"]:
+                    vals.update(evaluated=False, voting=False)
+        participants = super().create(vals_list)
+        participants.filtered(lambda p: p.exclusion_state == "proposed").campaign_id \
+            ._schedule_exclusion_confirmation()
+        return participants
+
+    def write(self, vals):
+        if not self.env.context.get("evaluation_system"):
+            self._check_editable(set(vals))
+            if "exclusion_reason" in vals:
+                vals = dict(vals, exclusion_state="proposed" if vals["exclusion_reason"] else "none",
+                            exclusion_decided_by_id=False, exclusion_decision_date=False)
+        res = super().write(vals)
+        if vals.get("exclusion_reason"):
+            self.campaign_id._schedule_exclusion_confirmation()
+        return res
+
+    def _check_editable(self, field_names):
+        labels = dict(self.env["party.evaluation.campaign"]._fields["state"]._description_selection(self.env))
+        system = field_names & SYSTEM_FIELDS
+        if system:
+            raise UserError(self.env._(
+                "These fields are set by the evaluation workflow and cannot be edited: %s",
+                ", ".join(sorted(self._fields[f]._description_string(self.env) for f in system))))
+        for participant in self:
+            state = participant.campaign_id.state
+            for group, states in EDITABLE_IN_STATES.items():
+                touched = field_names & group
+                if touched and state not in states:
+                    raise UserError(self.env._(
+                        "%(name)s: %(fields)s cannot be changed while the campaign is “%(state)s”.",
+                        name=participant.member_id.name, state=labels[state],
+                        fields=", ".join(sorted(self._fields[f]._description_string(self.env) for f in touched))))
+
+    def unlink(self):
+        for participant in self:
+            if participant.campaign_id.state not in ("draft", "submitted", "approved", "preparation", "cancelled"):
+                raise UserError(self.env._(
+                    "%s cannot be removed from a campaign once the meeting has started.", participant.member_id.name))
+        return super().unlink()
+
+    def _system(self):
+        return self.with_context(evaluation_system=True)
+
+    @api.onchange("exclusion_reason")
+    def _onchange_exclusion_reason(self):
+        if self.exclusion_reason and self.attendance:
+            self.attendance = False
+
+    @api.onchange("talk_done")
+    def _onchange_talk_done(self):
+        if self.talk_done and not self.talk_date:
+            self.talk_date = fields.Date.context_today(self)
+            self.talk_by_id = self.env.user
+
+    @api.onchange("heard")
+    def _onchange_heard(self):
+        if self.heard and not self.heard_date:
+            self.heard_date = fields.Date.context_today(self)
+
+    # ------------------------------------------------------------------ exclusions
+    def action_confirm_exclusion(self):
+        self._decide_exclusion("confirmed")
+        return True
+
+    def action_reject_exclusion(self):
+        self._decide_exclusion("rejected")
+        return True
+
+    def _decide_exclusion(self, decision):
+        """The upper level confirms (or rejects) each exclusion from the expected attendance (S000)."""
+        self.campaign_id._check_upper()
+        for participant in self:
+            if participant.exclusion_state != "proposed":
+                raise UserError(self.env._("%s has no exclusion waiting for a decision.", participant.member_id.name))
+            if participant.campaign_id.state not in ("draft", "submitted", "approved", "preparation"):
+                raise UserError(self.env._("Exclusions are decided before the meeting."))
+        self._system().write({"exclusion_state": decision, "exclusion_decided_by_id": self.env.user.id,
+                              "exclusion_decision_date": fields.Date.context_today(self)})
+        for participant in self.filtered(lambda p: p.exclusion_state == "confirmed" and p.attendance):
+            participant._system().attendance = False
+        for campaign in self.campaign_id:
+            if not campaign.participant_ids.filtered(lambda p: p.exclusion_state == "proposed"):
+                campaign.activity_feedback(["party_evaluation.mail_activity_type_exclusion_confirmation"])
+
+    # ------------------------------------------------------------------ tally and proposals
+    def _compute_tally(self):
+        """Count the current round's valid ballots per evaluated member, member and public votes apart,
+        in one grouped query over the ballot lines."""
+        if not self:
+            return
+        campaign = self.campaign_id
+        campaign.ensure_one()
+        groups = self.env["party.evaluation.ballot.line"].sudo()._read_group(
+            [("campaign_id", "=", campaign.id), ("round", "=", campaign.round), ("spoiled", "=", False),
+             ("participant_id", "in", self.ids)],
+            ["participant_id", "voter_type", "grade"], ["__count"])
+        counts = {}
+        for participant, voter_type, grade, count in groups:
+            counts[(participant.id, voter_type, grade)] = count
+        for participant in self:
+            vals = {}
+            for voter_type in ("member", "public"):
+                for grade in ("excellent", "qualified", "basic", "unqualified", "abstain"):
+                    vals[f"{voter_type}_{grade}"] = counts.get((participant.id, voter_type, grade), 0)
+            participant._system().write(vals)
+
+    def _compute_proposals(self):
+        """Apply the determination rules to each evaluated member, then the excellent quota: when more members
+        would be Excellent than the campaign allows, those with the fewest excellent votes are proposed as
+        Qualified instead (the committee may still override, with a reason)."""
+        if not self:
+            return
+        campaign = self.campaign_id
+        campaign.ensure_one()
+        reference = campaign.meeting_date or fields.Date.context_today(self)
+        look_back = reference - relativedelta(years=campaign.sanction_years)
+        for participant in self:
+            member = participant.member_id
+            # party discipline short of expulsion (S000: 近三年内受到开除党籍以下党纪处分)
+            sanctioned = any(s.sanction_type.startswith("party_") and s._overlaps(look_back, reference)
+                             for s in member.sanction_ids)
+            veto = member.veto_candidate
+            totals = [participant[f"member_{g}"] + participant[f"public_{g}"]
+                      for g in ("excellent", "qualified", "basic", "unqualified", "abstain")]
+            grade, rule = rules.proposed_grade(
+                *totals, threshold=campaign.qualified_threshold, sanctioned=sanctioned, veto=veto,
+                basic_counts=campaign.basic_counts_as_qualified)
+            participant._system().write({"sanctioned_recently": sanctioned, "veto": veto,
+                                         "proposed_grade": grade, "proposal_rule": rule,
+                                         "proposal_note": participant._proposal_note(rule, totals)})
+        excellent = self.filtered(lambda p: p.proposed_grade == "excellent")
+        _minimum, maximum = rules.excellent_quota(len(self), campaign.excellent_min_share, campaign.excellent_max_share)
+        if len(excellent) > maximum:
+            ranked = excellent.sorted(lambda p: (
+                -(p.member_excellent + p.public_excellent) / max(p.member_votes + p.public_votes, 1),
+                -p.year_points, -p.qualified_share, p.member_name or ""))
+            ranked[maximum:]._system().write({
+                "proposed_grade": "qualified", "proposal_rule": "quota",
+                "proposal_note": self.env._("Most votes for Excellent, but beyond the quota of %s Excellent", maximum)})
+
+    def _proposal_note(self, rule, totals):
+        """A sentence explaining the proposal, for the committee and the printed notices."""
+        self.ensure_one()
+        campaign = self.campaign_id
+        share = rules.qualified_share(*totals, basic_counts=campaign.basic_counts_as_qualified)
+        if rule == "veto":
+            return self.env._("Six consecutive months without organizational life, dues or assigned work")
+        if rule == "sanction":
+            return self.env._("Party sanction within the last %s years", campaign.sanction_years)
+        if rule == "threshold":
+            return self.env._("Qualified votes %(share)s %% below the threshold of %(threshold)s %%",
+                              share=round(share * 100, 1), threshold=round(campaign.qualified_threshold * 100))
+        if rule == "no_votes":
+            return self.env._("No valid ballot graded the member")
+        return self.env._("Most votes; qualified votes %s %%", round(share * 100, 1))
+
+    def _reset_results(self):
+        vals = {f"{voter_type}_{grade}": 0 for voter_type in ("member", "public")
+                for grade in ("excellent", "qualified", "basic", "unqualified", "abstain")}
+        vals.update(proposed_grade=False, proposal_rule=False, proposal_note=False, committee_grade=False,
+                    override_reason=False,
+                    final_grade=False, heard=False, heard_date=False, disposal=False)
+        self._system().write(vals)
+
+    def _default_disposal(self):
+        """Disposal the committee starts from: removal for a six-month veto (whatever the vote), a warning talk
+        for Basically Qualified, a one-year rectification for Unqualified."""
+        self.ensure_one()
+        if self.proposal_rule == "veto":
+            return "removal"
+        if self.proposal_rule == "sanction":
+            # S000: graded Unqualified on account of the sanction, "不再给予另外的组织处理"
+            return False
+        return {"basic": "warning_talk", "unqualified": "rectification"}.get(self.proposed_grade, False)
+
+    def _needs_hearing(self):
+        """Members facing a negative grade or a probation decision are heard before the resolution."""
+        self.ensure_one()
+        return (self.evaluated and self.committee_grade in ("basic", "unqualified")) \
+            or self.disposal in PROBATION_DISPOSALS
+
+    # ------------------------------------------------------------------ publication
+    def _post_points(self):
+        """Post the grade's points into the member's points ledger (party_member_points), once. Returns the
+        participants whose points were posted; nothing happens when the points ledger is not installed."""
+        if "party.points.entry" not in self.env or not hasattr(self.env["party.points.entry"], "_post_automatic"):
+            return self.browse()
+        # The branch resolution, approved by the upper committee, is the authority for these entries: they are
+        # posted as the system, the officer publishing may not hold the points reviewer's rights.
+        Entry = self.env["party.points.entry"].sudo()
+        posted = self.browse()
+        for participant in self.filtered(lambda p: p.final_grade and not p.points_posted):
+            campaign = participant.campaign_id
+            points = campaign._points_for_grade(participant.final_grade)
+            day = min(campaign.publish_date or fields.Date.context_today(self), campaign._report_year_end())
+            entries = Entry._post_automatic(
+                participant.member_id, rules.GRADE_POINT_RULES[participant.final_grade], source=participant,
+                date=day, points=points,
+                description=self.env._("%(campaign)s: %(grade)s", campaign=campaign.name,
+                                       grade=dict(rules.GRADES)[participant.final_grade]))
+            awarded = 0.0
+            if entries:
+                awarded = sum(entries.mapped("points")) if "points" in entries._fields else points
+            participant._system().write({"points_posted": True, "points_awarded": awarded})
+            posted |= participant
+        return posted
+
+    def _apply_disposal(self):
+        """Carry out the disposal decided by the branch and approved by the upper committee."""
+        today = fields.Date.context_today(self)
+        Rectification = self.env["party.evaluation.rectification"]
+        for participant in self:
+            member = participant.member_id
+            campaign = participant.campaign_id
+            reason = participant.grade_reason or self.env._("%(campaign)s: graded %(grade)s", campaign=campaign.name,
+                                                             grade=dict(rules.GRADES).get(participant.final_grade, "-"))
+            disposal = participant.disposal
+            vals = {"disposal_date": today}
+            if disposal == "removal":
+                member._set_status("removed", today, reason)
+                vals["disposal_done"] = True
+            elif disposal == "persuade":
+                member._set_status("persuaded_out", today, reason)
+                vals["disposal_done"] = True
+            elif disposal == "extend_probation":
+                member._extend_probation(participant.extension_months, reason)
+                vals["disposal_done"] = True
+            elif disposal == "cancel_probation":
+                member._cancel_probation(today, reason)
+                vals["disposal_done"] = True
+            elif disposal == "rectification":
+                rectification = Rectification.create({
+                    "campaign_id": campaign.id, "participant_id": participant.id, "member_id": member.id,
+                    "start_date": today, "deadline": today + relativedelta(years=1),
+                    "problems": participant.grade_reason or participant.override_reason or participant.proposal_note
+                    or False,
+                })
+                vals["rectification_id"] = rectification.id
+            elif disposal == "warning_talk":
+                member.activity_schedule(
+                    "party_evaluation.mail_activity_type_warning_talk",
+                    date_deadline=today + relativedelta(days=15),
+                    summary=self.env._("Warning talk after the democratic evaluation"),
+                    note=self.env._("%(name)s was graded %(grade)s in %(campaign)s: hold a warning talk, point out "
+                                    "the shortcomings and help them improve.", name=member.name,
+                                    grade=dict(rules.GRADES).get(participant.final_grade, "-"),
+                                    campaign=campaign.name),
+                    user_id=campaign.organization_id._get_responsible_user().id)
+            participant._system().write(vals)
+
+    def action_warning_talk_done(self):
+        for participant in self:
+            if participant.disposal != "warning_talk" or participant.campaign_id.state != "published":
+                raise UserError(self.env._("%s has no warning talk to record.", participant.member_id.name))
+        self._system().write({"disposal_done": True, "disposal_date": fields.Date.context_today(self)})
+        self.member_id.activity_feedback(["party_evaluation.mail_activity_type_warning_talk"])
+        return True
+
+    def action_open_rectification(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "party.evaluation.rectification",
+            "res_id": self.rectification_id.id,
+            "view_mode": "form",
+        }
+
+    def action_open_details(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.member_id.name,
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("party_evaluation.party_evaluation_participant_view_form").id, "form")],
+            "target": "new",
+        }
+
+    # ------------------------------------------------------------------ printed notices
+    def _grade_label(self):
+        self.ensure_one()
+        return dict(self._fields["final_grade"]._description_selection(self.env)).get(self.final_grade, "")
+
+    def _salutation(self):
+        self.ensure_one()
+        return self.env._("Comrade %s:", self.member_id.name)
+
+    def _grade_notice_text(self):
+        """Body of the written notice of the grade (书面通知), one sentence per language."""
+        self.ensure_one()
+        campaign = self.campaign_id
+        return self.env._(
+            "In the %(campaign)s, the branch committee, taking into account the democratic appraisal by the members "
+            "and the public and your performance during the year, has graded you %(grade)s. The branch resolution "
+            "was approved by the upper committee on %(date)s.", campaign=campaign.name, grade=self._grade_label(),
+            date=format_date(self.env, campaign.result_approval_date) if campaign.result_approval_date else "-")

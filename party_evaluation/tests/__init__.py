@@ -1,0 +1,4 @@
+from . import test_rules
+from . import test_gates
+from . import test_campaign_flow
+from . import test_access

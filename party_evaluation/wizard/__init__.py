@@ -1,0 +1,3 @@
+from . import party_evaluation_ballot_entry
+from . import party_evaluation_ballot_entry_line
+from . import party_evaluation_reason_wizard

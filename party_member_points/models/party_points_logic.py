@@ -1,0 +1,194 @@
+"""Pure rule logic of the points system (积分制): caps, floors, leave tiers, grades, stars, periods.
+
+No ORM here: the models call these functions and the tests call them directly.
+"""
+import math
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+GRADES = [
+    ("excellent", "Excellent"),
+    ("qualified", "Qualified"),
+    ("basic", "Basically Qualified"),
+    ("unqualified", "Unqualified"),
+]
+
+PERIOD_TYPES = [
+    ("month", "Monthly"),
+    ("quarter", "Quarterly"),
+    ("half_year", "Half-yearly"),
+    ("year", "Yearly"),
+]
+
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
+
+
+def fmt_points(value):
+    """Points as people write them: 3, -2, 1.5."""
+    return f"{value or 0.0:g}"
+
+
+def apply_cap(current_total, points, cap):
+    """Points that may still be added so that ``current_total + points`` never passes ``cap``.
+
+    ``cap`` falsy means no cap. A deduction (negative points) is never cut by a cap.
+    Returns the allowed points: ``points`` itself, less when cut to the cap, 0 when the cap is reached.
+    """
+    if not cap or points <= 0:
+        return points
+    room = max(cap - current_total, 0.0)
+    return min(points, room)
+
+
+def apply_magnitude_cap(current_total, points, cap):
+    """Cap of a rule per period, on the size of its points: a bonus rule ``+5, cap 20`` adds at most 20,
+    a deduction rule ``-3, cap 9`` takes at most 9. ``current_total`` is the rule's signed total so far."""
+    if not cap or not points:
+        return points
+    allowed = apply_cap(abs(current_total), abs(points), cap)
+    return math.copysign(allowed, points) if allowed else 0.0
+
+
+def apply_floor(current_total, points, floor=0.0):
+    """Deduction allowed so that ``current_total + points`` does not go below ``floor`` (扣完为止).
+
+    Bonus points pass unchanged; ``floor`` None means no floor.
+    """
+    if floor is None or points >= 0:
+        return points
+    return max(points, min(0.0, floor - current_total))
+
+
+def tiered_points(nth, points, free_count=0, tier_count=0, tier_points=0.0):
+    """Points of the ``nth`` occurrence (1-based) in a year of a tiered rule.
+
+    The first ``free_count`` occurrences cost nothing, the next ``tier_count`` occurrences give
+    ``tier_points`` each, any further occurrence gives ``points``.
+    """
+    if nth <= free_count:
+        return 0.0
+    if nth <= free_count + tier_count:
+        return tier_points
+    return points
+
+
+# Leave rules of the default scheme (S003 P4 第九条): leave for work is free up to 6 times a year,
+# then -2 each; personal leave costs -1 for each of the first 4, then -2.
+LEAVE_TIERS = {
+    "work": {"points": -2.0, "free_count": 6, "tier_count": 0, "tier_points": 0.0},
+    "personal": {"points": -2.0, "free_count": 0, "tier_count": 4, "tier_points": -1.0},
+}
+
+
+def leave_points(kind, nth_in_year, tiers=None):
+    """Points of the ``nth_in_year`` leave of ``kind`` (work / personal) for a member; other kinds
+    of leave (sick...) cost nothing."""
+    tier = (tiers or LEAVE_TIERS).get(kind)
+    if not tier:
+        return 0.0
+    return tiered_points(nth_in_year, tier["points"], tier["free_count"], tier["tier_count"], tier["tier_points"])
+
+
+def grade_for_points(points, thresholds):
+    """Grade of an annual total: ``thresholds`` is ``{'excellent': 90, 'qualified': 75, 'basic': 60}``
+    (minimum points of each grade, inclusive); anything below the lowest is 'unqualified'."""
+    for grade in ("excellent", "qualified", "basic"):
+        minimum = thresholds.get(grade)
+        if minimum is not None and points >= minimum:
+            return grade
+    return "unqualified"
+
+
+def star_quota(participants, percent, small_branch_size=0, small_branch_minimum=0):
+    """Maximum number of members of a star level in a branch: ``percent`` of the participants rounded
+    down; a branch with fewer than ``small_branch_size`` participants may still name
+    ``small_branch_minimum`` members (S003 P4 第十六条: one five-star member under 10 participants)."""
+    quota = math.floor(participants * percent / 100.0 + 1e-9)
+    if small_branch_size and participants < small_branch_size and participants:
+        quota = max(quota, small_branch_minimum)
+    return quota
+
+
+def assign_stars(rows, thresholds, quotas, core_bar=None, small_branch_size=10, veto_stars=1):
+    """Stars of the graded participants of one branch.
+
+    ``rows``: dicts with ``id``, ``total``, optional ``core_ok`` (False when a core component is below
+    the bar: no four or five stars) and ``veto`` (forced to ``veto_stars``).
+    ``thresholds``: minimum total per star level, e.g. ``{5: 90, 4: 80, 3: 70, 2: 60}`` (below all: 1 star).
+    ``quotas``: percent of participants per quota-bound level, e.g. ``{5: 10, 4: 30, 3: 40}``.
+    ``core_bar``: the best star level a member failing the core bar can get (3 by default).
+
+    Members are taken from the highest total down (ties by id); a member whose level is full drops to
+    the next level that still has room and whose threshold they meet.
+    Returns ``{id: stars}``.
+    """
+    participants = len(rows)
+    remaining = {
+        level: star_quota(participants, percent, small_branch_size, 1 if level == max(quotas) else 0)
+        for level, percent in quotas.items()
+    }
+    best_without_core = core_bar if core_bar is not None else 3
+    levels = sorted(thresholds, reverse=True)
+    result = {}
+    for row in sorted(rows, key=lambda r: (-r["total"], r["id"])):
+        if row.get("veto"):
+            result[row["id"]] = veto_stars
+            continue
+        stars = 1
+        for level in levels:
+            if row["total"] < thresholds[level]:
+                continue
+            if level > best_without_core and not row.get("core_ok", True):
+                continue
+            if level in remaining:
+                if remaining[level] <= 0:
+                    continue
+                remaining[level] -= 1
+            stars = level
+            break
+        result[row["id"]] = stars
+    return result
+
+
+def competition_ranks(values):
+    """Standard competition ranking (1, 2, 2, 4) of ``{key: total}``, highest first."""
+    ordered = sorted(values.items(), key=lambda item: -item[1])
+    ranks = {}
+    previous = None
+    for position, (key, value) in enumerate(ordered, start=1):
+        if previous is None or value != previous[1]:
+            previous = (position, value)
+        ranks[key] = previous[0]
+    return ranks
+
+
+def publication_end_date(start, days, working_days=False):
+    """Last day of a publication (公示) of ``days`` days starting on ``start`` (counted as day one).
+    With ``working_days`` Saturdays and Sundays are not counted."""
+    days = max(int(days or 1), 1)
+    if not working_days:
+        return start + timedelta(days=days - 1)
+    current = start
+    while current.weekday() >= 5:
+        current += timedelta(days=1)
+    counted = 1
+    while counted < days:
+        current += timedelta(days=1)
+        if current.weekday() < 5:
+            counted += 1
+    return current
+
+
+def period_bounds(day, period_type):
+    """First and last day of the period of ``period_type`` containing ``day``."""
+    months = PERIOD_MONTHS[period_type]
+    first_month = ((day.month - 1) // months) * months + 1
+    start = date(day.year, first_month, 1)
+    end = start + relativedelta(months=months, days=-1)
+    return start, end
+
+
+def mean_of_quarters(quarter_totals):
+    """Annual total of schemes scored per quarter (S003 P5/P6): the sum of the four quarters divided by 4."""
+    return sum(quarter_totals) / 4.0

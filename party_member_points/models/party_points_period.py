@@ -1,0 +1,306 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .party_points_logic import PERIOD_TYPES, period_bounds, publication_end_date
+
+PERIOD_STATES = [
+    ("open", "Recording"),
+    ("review", "Under Review"),
+    ("published", "Published"),
+    ("closed", "Closed"),
+]
+
+
+class PartyPointsPeriod(models.Model):
+    """A review period of an organization: points are recorded, reviewed by the branch committee, published
+    (公示) for the configured days with an appeal window, then closed. A closed period is locked: no entry
+    dated inside it can be created, changed or reversed for the members of the organization."""
+
+    _name = "party.points.period"
+    _description = "Points Period"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, organization_id"
+
+    name = fields.Char(compute="_compute_name", store=True, readonly=False, required=True, precompute=True)
+    organization_id = fields.Many2one("party.organization", required=True, index=True, ondelete="restrict",
+                                      tracking=True, help="The period covers the members of this organization and "
+                                                          "of its sub-organizations.")
+    company_id = fields.Many2one(related="organization_id.company_id", store=True, index=True)
+    scheme_id = fields.Many2one("party.points.scheme", string="Scheme", ondelete="restrict")
+    period_type = fields.Selection(PERIOD_TYPES, required=True, default="quarter")
+    date_from = fields.Date(required=True, tracking=True)
+    date_to = fields.Date(required=True, tracking=True)
+    state = fields.Selection(PERIOD_STATES, required=True, default="open", tracking=True, index=True, copy=False)
+    publication_days = fields.Integer(default=5, tracking=True)
+    publication_working_days = fields.Boolean(string="Count Working Days")
+    publication_start = fields.Date(readonly=True, copy=False, tracking=True)
+    publication_end = fields.Date(readonly=True, copy=False, tracking=True,
+                                  help="Last day of the publication; appeals are accepted until this day.")
+    closed_by_id = fields.Many2one("res.users", string="Closed by", readonly=True, copy=False)
+    closed_date = fields.Datetime(string="Closed on", readonly=True, copy=False)
+    appeal_ids = fields.One2many("party.points.appeal", "period_id", string="Appeals")
+    appeal_count = fields.Integer(compute="_compute_counts")
+    open_appeal_count = fields.Integer(compute="_compute_counts")
+    entry_count = fields.Integer(compute="_compute_counts")
+    pending_count = fields.Integer(compute="_compute_counts", string="Pending Entries")
+    can_appeal = fields.Boolean(compute="_compute_can_appeal")
+    note = fields.Html()
+
+    _sql_constraints = [
+        ("dates_uniq", "unique(organization_id, date_from, date_to)", "This period already exists."),
+        ("dates_order", "CHECK(date_from <= date_to)", "A period cannot end before it starts."),
+    ]
+
+    @api.depends("organization_id", "date_from", "date_to", "period_type")
+    def _compute_name(self):
+        for period in self:
+            if not (period.organization_id and period.date_from and period.date_to):
+                period.name = period.name or False
+                continue
+            start = period.date_from
+            label = {
+                "month": f"{start.year}-{start.month:02d}",
+                "quarter": f"{start.year} Q{(start.month - 1) // 3 + 1}",
+                "half_year": f"{start.year} H{(start.month - 1) // 6 + 1}",
+                "year": f"{start.year}",
+            }.get(period.period_type, f"{period.date_from} – {period.date_to}")
+            period.name = f"{period.organization_id.name} {label}"
+
+    def _compute_counts(self):
+        Entry = self.env["party.points.entry"]
+        appeals = {(period, state): count for period, state, count in self.env["party.points.appeal"]._read_group(
+            [("period_id", "in", self.ids)], ["period_id", "state"], ["__count"])}
+        for period in self:
+            period.appeal_count = sum(count for (p, _state), count in appeals.items() if p == period)
+            period.open_appeal_count = appeals.get((period, "submitted"), 0)
+            counts = dict(Entry._read_group(period._entry_domain(), ["state"], ["__count"]))
+            period.entry_count = counts.get("posted", 0)
+            period.pending_count = counts.get("submitted", 0) + counts.get("draft", 0)
+
+    @api.depends_context("date")
+    @api.depends("state", "publication_end")
+    def _compute_can_appeal(self):
+        today = fields.Date.context_today(self)
+        for period in self:
+            period.can_appeal = period._appeal_window_open(today)
+
+    @api.constrains("organization_id", "date_from", "date_to")
+    def _check_overlap(self):
+        for period in self:
+            if self.search_count([("id", "!=", period.id), ("organization_id", "=", period.organization_id.id),
+                                  ("date_from", "<=", period.date_to), ("date_to", ">=", period.date_from)]):
+                raise ValidationError(self.env._("%s overlaps another period of the same organization.",
+                                                 period.name))
+
+    @api.onchange("organization_id")
+    def _onchange_organization_id(self):
+        if self.organization_id:
+            scheme = self.organization_id._get_points_scheme()
+            self.scheme_id = scheme
+            self.period_type = scheme.period_type
+            self.publication_days = scheme.publication_days
+            self.publication_working_days = scheme.publication_working_days
+
+    def write(self, vals):
+        if self.filtered(lambda p: p.state == "closed") and not self.env.context.get("party_points_period_flow"):
+            business = {"organization_id", "date_from", "date_to", "state", "publication_start", "publication_end",
+                        "scheme_id", "period_type"}
+            if business & set(vals):
+                raise UserError(self.env._("A closed period is locked and cannot be changed."))
+        return super().write(vals)
+
+    def unlink(self):
+        if any(period.state != "open" for period in self):
+            raise UserError(self.env._("Only a period still being recorded can be deleted."))
+        return super().unlink()
+
+    # ------------------------------------------------------------------ helpers
+    def _entry_domain(self):
+        self.ensure_one()
+        return [("organization_id", "child_of", self.organization_id.id),
+                ("date", ">=", self.date_from), ("date", "<=", self.date_to)]
+
+    def _appeal_window_open(self, today):
+        self.ensure_one()
+        return self.state == "published" and bool(self.publication_end) and today <= self.publication_end
+
+    @api.model
+    def _check_not_locked(self, pairs):
+        """Refuse any change dated inside a closed period of the organization or of one of its ancestors.
+        ``pairs``: list of ``(organization, date)``. One query."""
+        pairs = [(org, day) for org, day in pairs if org and day]
+        if not pairs:
+            return
+        dates = [day for _org, day in pairs]
+        org_ids = list({org.id for org, _day in pairs})
+        closed = self.sudo().search([
+            ("state", "=", "closed"), ("date_from", "<=", max(dates)), ("date_to", ">=", min(dates)),
+            ("organization_id", "parent_of", org_ids)])
+        if not closed:
+            return
+        for org, day in pairs:
+            ancestors = {int(part) for part in (org.sudo().parent_path or "").split("/") if part}
+            for period in closed:
+                if period.organization_id.id in ancestors and period.date_from <= day <= period.date_to:
+                    raise UserError(self.env._(
+                        "The points period %(period)s is closed: nothing dated %(date)s can be recorded or changed "
+                        "any more.", period=period.name, date=fields.Date.to_string(day)))
+
+    def _check_officer(self):
+        for period in self:
+            if not self.env.su and not self.env.user._party_can_manage(period.organization_id):
+                raise UserError(self.env._("Only an officer of %s can move its points period.",
+                                           period.organization_id.name))
+
+    def _flow_write(self, vals):
+        return self.with_context(party_points_period_flow=True).write(vals)
+
+    # ------------------------------------------------------------------ flow
+    def action_review(self):
+        self._check_officer()
+        for period in self:
+            if period.state != "open":
+                raise UserError(self.env._("Only a period being recorded can go to review."))
+        self._flow_write({"state": "review"})
+        return True
+
+    def action_back_to_open(self):
+        self._check_officer()
+        if any(period.state != "review" for period in self):
+            raise UserError(self.env._("Only a period under review can go back to recording."))
+        self._flow_write({"state": "open"})
+        return True
+
+    def action_publish(self):
+        """Publish the period's points (公示) from today for the configured days; appeals are accepted until
+        the end of the publication."""
+        self._check_officer()
+        today = fields.Date.context_today(self)
+        for period in self:
+            if period.state != "review":
+                raise UserError(self.env._("Only a reviewed period can be published."))
+            if period.pending_count:
+                raise UserError(self.env._(
+                    "%(period)s still has %(count)s draft or submitted entries: decide them before publishing.",
+                    period=period.name, count=period.pending_count))
+            end = publication_end_date(today, period.publication_days, period.publication_working_days)
+            period._flow_write({"state": "published", "publication_start": today, "publication_end": end})
+            period.message_post(body=self.env._(
+                "Points published from %(start)s to %(end)s. Members may appeal until %(end)s.",
+                start=fields.Date.to_string(today), end=fields.Date.to_string(end)))
+        return True
+
+    def action_close(self):
+        """Close (lock) the period once its publication has ended and every appeal is answered."""
+        self._check_officer()
+        today = fields.Date.context_today(self)
+        for period in self:
+            if period.state != "published":
+                raise UserError(self.env._("Only a published period can be closed."))
+            if period.publication_end and today <= period.publication_end:
+                raise UserError(self.env._("The publication of %(period)s runs until %(end)s.",
+                                           period=period.name, end=fields.Date.to_string(period.publication_end)))
+            if period.open_appeal_count:
+                raise UserError(self.env._("%(period)s has %(count)s unanswered appeals.",
+                                           period=period.name, count=period.open_appeal_count))
+        self._flow_write({"state": "closed", "closed_by_id": self.env.uid, "closed_date": fields.Datetime.now()})
+        for period in self:
+            period.message_post(body=self.env._("Period closed and locked."))
+        return True
+
+    def action_view_entries(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("party_member_points.party_points_entry_action")
+        action["domain"] = self._entry_domain()
+        action["context"] = {"search_default_group_member": 1}
+        return action
+
+    def action_view_appeals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("party_member_points.party_points_appeal_action")
+        action["domain"] = [("period_id", "=", self.id)]
+        action["context"] = {"default_period_id": self.id}
+        return action
+
+    def _member_totals(self):
+        """Posted points of the period per member and component, for the public notice: one grouped query.
+        Returns ``[(member, {component: points}, total)]`` sorted by total, highest first."""
+        self.ensure_one()
+        rows = self.env["party.points.entry"].sudo()._read_group(
+            self._entry_domain() + [("state", "=", "posted")], ["member_id", "component_id"], ["points:sum"])
+        totals = {}
+        for member, component, points in rows:
+            totals.setdefault(member, {})[component] = points
+        return sorted(((member, comps, sum(comps.values())) for member, comps in totals.items()),
+                      key=lambda row: (-row[2], row[0].name))
+
+    # ------------------------------------------------------------------ generation and scheduled actions
+    @api.model
+    def _generate_periods(self, day=None, organizations=None):
+        """Create the period containing ``day`` for every branch (per its scheme's period type) that has none.
+        Returns the new periods."""
+        day = day or fields.Date.context_today(self)
+        Org = self.env["party.organization"].sudo()
+        orgs = organizations or Org.search([("kind", "in", ("branch", "general_branch"))])
+        existing = self.sudo().search([("organization_id", "in", orgs.ids), ("date_from", "<=", day),
+                                       ("date_to", ">=", day)])
+        covered = set(existing.organization_id.ids)
+        vals_list = []
+        for org in orgs:
+            if org.id in covered:
+                continue
+            scheme = org._get_points_scheme()
+            if not scheme:
+                continue
+            start, end = period_bounds(day, scheme.period_type)
+            vals_list.append({
+                "organization_id": org.id, "scheme_id": scheme.id, "period_type": scheme.period_type,
+                "date_from": start, "date_to": end, "publication_days": scheme.publication_days,
+                "publication_working_days": scheme.publication_working_days,
+            })
+        return self.sudo().create(vals_list)
+
+    @api.model
+    def _cron_monthly_reminder(self):
+        """Monthly: make sure the current periods exist and remind every group leader and branch secretary to
+        record last month's points (one activity each, on the branch's current period)."""
+        today = fields.Date.context_today(self)
+        self._generate_periods(today)
+        periods = self.sudo().search([("date_from", "<=", today), ("date_to", ">=", today), ("state", "=", "open")])
+        activity_type = self.env.ref("party_member_points.mail_activity_type_points_record")
+        groups = self.env["party.organization"].sudo().search([
+            ("kind", "=", "group"), ("parent_id", "in", periods.organization_id.ids)])
+        for period in periods:
+            users = period.organization_id.secretary_id | groups.filtered(
+                lambda g, p=period: g.parent_id == p.organization_id).secretary_id
+            waiting = period.activity_ids.filtered(lambda a: a.activity_type_id == activity_type).user_id
+            for user in users - waiting:
+                period.activity_schedule(
+                    activity_type_id=activity_type.id, user_id=user.id,
+                    summary=self.env._("Record the points of last month"),
+                    note=self.env._("Record the points of %(month)s for the members of %(org)s.",
+                                    month=fields.Date.to_string(today.replace(day=1)), org=period.organization_id.name))
+        self.env["party.dues"]._post_overdue_dues_points(today)
+        return True
+
+    @api.model
+    def _cron_daily(self):
+        """Daily: periods whose dates are over go to review (the secretary is asked to review and publish);
+        published periods whose publication ended are closed, or the secretary is asked to answer the appeals."""
+        today = fields.Date.context_today(self)
+        review_type = self.env.ref("party_member_points.mail_activity_type_points_review")
+        Period = self.sudo()
+        for period in Period.search([("state", "=", "open"), ("date_to", "<", today)]):
+            period._flow_write({"state": "review"})
+            period.activity_schedule(
+                activity_type_id=review_type.id, user_id=period.organization_id._get_responsible_user().id,
+                summary=self.env._("Review and publish the points of %s", period.name))
+        for period in Period.search([("state", "=", "published"), ("publication_end", "<", today)]):
+            if period.open_appeal_count:
+                if not period.activity_ids.filtered(lambda a: a.activity_type_id == review_type):
+                    period.activity_schedule(
+                        activity_type_id=review_type.id, user_id=period.organization_id._get_responsible_user().id,
+                        summary=self.env._("Answer the appeals of %s to close it", period.name))
+            else:
+                period.action_close()
+        return True

@@ -1,0 +1,239 @@
+from datetime import date
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .test_points_common import PartyPointsCase
+
+
+@tagged("post_install", "-at_install")
+class TestPointsResults(PartyPointsCase):
+    """Annual results: totals, carry-over, ranks, grades, stars with quotas, veto items, members not graded."""
+
+    YEAR = 2024
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Rule = cls.env["party.points.rule"]
+        cls.r_life = Rule.create({"name": "Life points", "code": "life_points", "scheme_id": cls.scheme.id,
+                                  "component_id": cls.c_life.id, "points": 10.0, "recorder": "system"})
+        cls.r_study = Rule.create({"name": "Study points", "code": "study_points", "scheme_id": cls.scheme.id,
+                                   "component_id": cls.c_study.id, "points": 20.0, "recorder": "system"})
+        cls.seven = cls.env["party.organization"].create({
+            "name": "Seven Branch", "kind": "branch", "parent_id": cls.town.id, "points_scheme_id": cls.scheme.id})
+        cls.Result = cls.env["party.points.result"]
+
+    def _give(self, member, total, life=10.0, study=20.0, year=None):
+        """Post ``total`` points for ``year``: life and study as given, the rest as bonus."""
+        day = date(year or self.YEAR, 6, 1)
+        if life:
+            self._post(member, self.r_life, day=day, points=life)
+        if study:
+            self._post(member, self.r_study, day=day, points=study)
+        if total - life - study:
+            self._post(member, self.r_big, day=day, points=total - life - study)
+
+    def _result(self, member, year=None):
+        return self.Result.search([("member_id", "=", member.id), ("year", "=", year or self.YEAR)])
+
+    def test_branch_of_seven_quota_rounding(self):
+        members = self.Member.browse()
+        for index, total in enumerate([99, 98, 97, 96, 95, 94, 93]):
+            member = self._member(f"Seven {index}", org=self.seven)
+            self._give(member, total)
+            members |= member
+        results = self.Result._compute_year(self.YEAR, members)
+        self.assertEqual(len(results), 7)
+        by_member = {r.member_id: r for r in results}
+        ordered = [by_member[m] for m in members]
+        self.assertEqual([r.total for r in ordered], [99, 98, 97, 96, 95, 94, 93])
+        self.assertEqual([r.rank_branch for r in ordered], [1, 2, 3, 4, 5, 6, 7])
+        self.assertEqual([r.stars for r in ordered], [5, 4, 4, 3, 3, 2, 2],
+                         "7 participants: one five-star member (under-10 rule), 30 % and 40 % of 7 round down to 2")
+        self.assertEqual(set(results.mapped("grade")), {"excellent"})
+        self.assertEqual([r.top_ten for r in ordered], [True] + [False] * 6)
+        self.assertEqual([r.bottom_ten for r in ordered], [False] * 6 + [True])
+        self.assertTrue(all(r.honour for r in results))
+        lines = ordered[0].line_ids.sorted("sequence")
+        self.assertEqual(lines.mapped("points"), [10.0, 20.0, 69.0])
+        self.assertEqual(lines[0].percent, 100.0)
+
+    def test_grades_ranks_and_ties(self):
+        a, b, c, d = (self._member(name, org=self.seven) for name in ("A", "B", "C", "D"))
+        self._give(a, 80)
+        self._give(b, 80)
+        self._give(c, 62)
+        self._give(d, 40, life=5.0, study=5.0)
+        self.Result._compute_year(self.YEAR, a | b | c | d)
+        self.assertEqual([self._result(m).rank_branch for m in (a, b, c, d)], [1, 1, 3, 4])
+        self.assertEqual([self._result(m).grade for m in (a, b, c, d)],
+                         ["qualified", "qualified", "basic", "unqualified"])
+        other = self._member("Other Branch Top", org=self.other_branch)
+        self.other_branch.points_scheme_id = self.scheme
+        self._give(other, 95)
+        self.Result._compute_year(self.YEAR, other)
+        self.assertEqual(self._result(other).rank_branch, 1)
+        self.assertEqual(self._result(other).rank_overall, 1)
+        self.assertEqual(self._result(a).rank_overall, 2, "ranked across branches too")
+
+    def test_core_bar_blocks_four_and_five_stars(self):
+        top = self._member("Weak Core", org=self.seven)
+        self._give(top, 99, life=6.0)
+        others = self.Member.browse()
+        for index in range(9):
+            others |= self._member(f"Filler {index}", org=self.seven)
+            self._give(others[-1:], 50)
+        self.Result._compute_year(self.YEAR, top | others)
+        result = self._result(top)
+        self.assertFalse(result.core_ok, "organizational life at 60 % of its maximum")
+        self.assertEqual(result.stars, 3, "first of the branch, but the core bar stops it at three stars")
+        self.assertEqual(result.grade, "excellent")
+        self.assertEqual(set(self.Result.search([("member_id", "in", others.ids)]).mapped("stars")), {1})
+
+    def test_veto_forces_outcome(self):
+        sanctioned = self._member("Sanctioned", org=self.seven)
+        sentenced = self._member("Sentenced", org=self.seven, serving_sentence=True)
+        clean = self._member("Clean", org=self.seven)
+        for member in (sanctioned, sentenced, clean):
+            self._give(member, 95)
+        self.env["party.member.sanction"].create({
+            "member_id": sanctioned.id, "sanction_type": "party_warning", "reason": "breach",
+            "date_start": date(self.YEAR - 1, 3, 1), "date_end": date(self.YEAR, 2, 1)})
+        self.Result._compute_year(self.YEAR, sanctioned | sentenced | clean)
+        for member in (sanctioned, sentenced):
+            result = self._result(member)
+            self.assertTrue(result.veto)
+            self.assertEqual((result.grade, result.stars, result.honour), ("unqualified", 1, False))
+        self.assertIn("sanction", self._result(sanctioned).veto_reason)
+        self.assertEqual(self._result(clean).stars, 5)
+        # the scheme decides: here the points of the year are void
+        self.scheme.veto_outcome = "void"
+        self.Result._compute_year(self.YEAR, sanctioned)
+        self.assertEqual(self._result(sanctioned).total, 0.0)
+        # a veto found by the branch needs its reason and is kept when recomputing
+        result = self._result(clean).with_user(self.user_upper)
+        with self.assertRaises(UserError):
+            self._result(clean).with_user(self.user_other_secretary).write(
+                {"veto_manual": True, "veto_manual_reason": "x"})
+        with self.assertRaises(UserError, msg="a veto needs its reason"):
+            result.write({"veto_manual": True})
+        self.scheme.veto_outcome = "one_star"
+        result.write({"veto_manual": True, "veto_manual_reason": "Refused the assigned work"})
+        self.assertTrue(result.veto)
+        self.assertEqual(result.stars, 1)
+        self.Result._compute_year(self.YEAR, clean)
+        self.assertIn("Refused the assigned work", self._result(clean).veto_reason)
+
+    def test_members_earning_but_not_graded(self):
+        probationer = self._member("Probationer", org=self.seven, stage="probationary", full_member_date=False,
+                                   join_date=fields.Date.today().replace(day=1))
+        newcomer = self._member("Newcomer", org=self.seven, join_date=date(self.YEAR, 3, 1),
+                                full_member_date=date(self.YEAR + 1, 3, 1))
+        frail = self._member("Frail", org=self.seven, is_frail=True, frail_exempt_approved=True)
+        graded = self._member("Graded", org=self.seven)
+        for member in (probationer, newcomer, frail, graded):
+            self._give(member, 95, year=self.YEAR)
+        self.Result._compute_year(self.YEAR, probationer | newcomer | frail | graded)
+        reasons = {m: self._result(m).not_graded_reason for m in (probationer, newcomer, frail)}
+        self.assertEqual(reasons, {probationer: "Probationary member", newcomer: "Joined this year",
+                                   frail: "Exempt (frail or ill)"})
+        for member in (probationer, newcomer, frail):
+            result = self._result(member)
+            self.assertFalse(result.graded)
+            self.assertFalse(result.grade)
+            self.assertEqual(result.stars, 0)
+            self.assertEqual(result.total, 95.0, "they still earn points")
+            self.assertTrue(result.rank_branch)
+        self.assertEqual(self._result(graded).stars, 5, "alone among the graded: the five-star place")
+
+    def test_mean_of_quarters(self):
+        scheme = self.env["party.points.scheme"].create({
+            "name": "Quarterly", "code": "Q", "total_method": "mean_quarters", "floor_mode": "none",
+            "component_ids": [Command.create({"name": "Work", "code": "work", "max_points": 100.0})]})
+        rule = self.env["party.points.rule"].create({
+            "name": "Work done", "code": "work_done", "scheme_id": scheme.id,
+            "component_id": scheme.component_ids.id, "points": 30.0, "recorder": "system"})
+        org = self.env["party.organization"].create({"name": "Quarterly Branch", "kind": "branch",
+                                                     "parent_id": self.town.id, "points_scheme_id": scheme.id})
+        member = self._member("Quarterly Member", org=org)
+        posted = [self._post(member, rule, day=date(self.YEAR, 2, d)) for d in (1, 2, 3, 4, 5)]
+        self.assertEqual([len(entry) and entry.points for entry in posted], [30.0, 30.0, 30.0, 10.0, 0],
+                         "the maximum applies per quarter; the 5th is refused")
+        self._post(member, rule, day=date(self.YEAR, 5, 1), points=60.0)
+        result = self.Result._compute_year(self.YEAR, member)
+        self.assertEqual((result.q1, result.q2, result.q3, result.q4), (100.0, 60.0, 0.0, 0.0))
+        self.assertEqual(result.total, 40.0, "(100 + 60 + 0 + 0) / 4")
+
+    def test_carry_over_thirty_percent(self):
+        member = self._member("Carrier", org=self.seven)
+        self._give(member, 80, year=self.YEAR - 1)
+        self._give(member, 50, year=self.YEAR)
+        self.Result._compute_year(self.YEAR - 1, member, final=True)
+        result = self.Result._compute_year(self.YEAR, member)
+        self.assertEqual(result.carry_over, 24.0, "30 % of last year's 80")
+        self.assertEqual(result.earned, 50.0)
+        self.assertEqual(result.total, 74.0)
+        self.assertEqual(result.grade, "basic")
+
+    def test_year_end_cron_and_running_total(self):
+        today = fields.Date.today()
+        member = self._member("Year End", org=self.seven)
+        self._give(member, 90, year=today.year - 1)
+        self._post(member, self.r_life, day=today, points=5.0)
+        self.Result._cron_year_end()
+        last = self._result(member, today.year - 1)
+        current = self._result(member, today.year)
+        self.assertEqual((last.state, last.total), ("final", 90.0))
+        self.assertEqual((current.state, current.carry_over, current.total), ("draft", 27.0, 32.0))
+        member.invalidate_recordset()
+        self.assertEqual(member.points_carry_over, 27.0)
+        self.assertEqual(member.points_year_total, 32.0, "carry-over plus this year's points")
+        # final results are not recomputed, and officers cannot recompute them
+        self.Result._cron_year_end()
+        self.assertEqual(self._result(member, today.year - 1), last)
+        with self.assertRaises(UserError):
+            self.Result.with_user(self.user_secretary)._compute_year(today.year - 1, member)
+
+    def test_compute_wizard_rights(self):
+        member = self._member("Wizard Member")
+        self._give(member, 70)
+        Wizard = self.env["party.points.result.wizard"]
+        wizard = Wizard.with_user(self.user_secretary).create({"year": self.YEAR})
+        action = wizard.action_compute()
+        results = self.Result.browse(action["domain"][0][2])
+        self.assertIn(member, results.member_id)
+        self.assertEqual(set(results.organization_id.ids) - set(self.branch.ids), set())
+        with self.assertRaises(AccessError):
+            Wizard.with_user(self.user_secretary).create({
+                "year": self.YEAR, "organization_ids": [Command.set(self.other_branch.ids)]}).action_compute()
+        with self.assertRaises(AccessError):
+            Wizard.with_user(self.user_secretary).create({"year": self.YEAR, "final": True}).action_compute()
+
+    def test_result_access_and_honour_roll(self):
+        star = self._member("Star", org=self.branch)
+        self._give(star, 99)
+        self._give(self.own, 70)
+        self._give(self.alice, 65)
+        self.Result._compute_year(self.YEAR, star | self.own | self.alice)
+        visible = self.Result.with_user(self.user_member).search([("year", "=", self.YEAR)])
+        self.assertEqual(visible.member_id, self.own | star, "own result and the honour roll")
+        self.assertEqual(self.Result.with_user(self.user_other_secretary).search(
+            [("organization_id", "=", self.branch.id)]).member_id, star,
+            "another branch's officer sees the honour roll only")
+
+    def test_reports_render(self):
+        member = self._member("Printed", org=self.seven)
+        self._give(member, 95)
+        result = self.Result._compute_year(self.YEAR, member)
+        Report = self.env["ir.actions.report"]
+        for xmlid in ("party_points_register_report", "party_points_summary_report", "party_points_honour_report"):
+            html = Report._render_qweb_html(f"party_member_points.{xmlid}", result.ids)[0].decode()
+            self.assertIn("Printed", html, xmlid)
+        period = self.env["party.points.period"].create({
+            "organization_id": self.seven.id, "scheme_id": self.scheme.id,
+            "date_from": date(self.YEAR, 4, 1), "date_to": date(self.YEAR, 6, 30)})
+        html = Report._render_qweb_html("party_member_points.party_points_period_notice_report", period.ids)[0]
+        self.assertIn("Printed", html.decode())
+        self.assertIn("95", html.decode())

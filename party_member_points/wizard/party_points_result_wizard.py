@@ -1,0 +1,32 @@
+from odoo import fields, models
+from odoo.exceptions import AccessError
+
+
+class PartyPointsResultWizard(models.TransientModel):
+    _name = "party.points.result.wizard"
+    _description = "Compute Annual Points Results"
+
+    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
+    organization_ids = fields.Many2many("party.organization", string="Organizations",
+                                        help="Leave empty for every organization you run.")
+    final = fields.Boolean(string="Final Results", help="Final results can no longer be recomputed or vetoed.")
+
+    def action_compute(self):
+        self.ensure_one()
+        user = self.env.user
+        orgs = self.organization_ids or user.party_officer_organization_ids
+        if not user.has_group("party_member_points.group_party_admin"):
+            if not orgs or any(not user._party_can_manage(org) for org in orgs):
+                raise AccessError(self.env._("You can compute the results of the organizations you run only."))
+            if self.final and not user.has_group("party_member_points.group_party_upper"):
+                raise AccessError(self.env._("Only the upper committee makes results final."))
+        Member = self.env["party.member"].sudo()
+        domain = Member._points_earning_domain()
+        if orgs:
+            domain.append(("organization_id", "child_of", orgs.ids))
+        results = self.env["party.points.result"].sudo()._compute_year(self.year, Member.search(domain),
+                                                                      final=self.final)
+        action = self.env["ir.actions.act_window"]._for_xml_id("party_member_points.party_points_result_action")
+        action["domain"] = [("id", "in", results.ids)]
+        action["context"] = {}
+        return action

@@ -1,0 +1,56 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+DOWNGRADE_ROLES = [
+    ("cadre", "Village Cadre"),
+    ("representative", "Villager Representative"),
+]
+DOWNGRADE_STATES = [
+    ("proposed", "Proposed"),
+    ("confirmed", "Confirmed by the Town"),
+    ("withdrawn", "Withdrawn"),
+]
+
+
+class PartyMobilizationDowngrade(models.Model):
+    """Note for the year-end appraisal of a village cadre or villager representative who resisted a mobilization
+    (S000: 属村干部、村民代表的，采取批评教育、年终考核降档等方式进行处理，情节严重的，可…罢免)."""
+
+    _name = "party.mobilization.downgrade"
+    _description = "Appraisal Downgrade Note"
+    _inherit = ["party.mobilization.result.mixin", "mail.thread"]
+    _order = "date desc, id desc"
+
+    role = fields.Selection(DOWNGRADE_ROLES, required=True)
+    state = fields.Selection(DOWNGRADE_STATES, required=True, default="proposed", tracking=True, index=True)
+    recall_proposed = fields.Boolean(string="Recall Proposed", tracking=True,
+                                     help="Serious case: recall from the post of cadre or representative proposed.")
+    town_note = fields.Text(string="Decision of the Town", tracking=True)
+
+    @api.depends("project_id", "person_id")
+    def _compute_display_name(self):
+        for note in self:
+            note.display_name = f"{note.person_id.name or ''} - {note.project_id.name or ''}"
+
+    def action_confirm(self):
+        for note in self:
+            if note.state != "proposed":
+                raise UserError(self.env._("Only a proposed downgrade can be confirmed."))
+            note.project_id._check_town_officer()
+        self.write({"state": "confirmed"})
+        return True
+
+    def action_withdraw(self):
+        for note in self:
+            if note.state != "proposed":
+                raise UserError(self.env._("Only a proposed downgrade can be withdrawn."))
+            note.project_id._check_town_officer()
+            if not (note.town_note or "").strip():
+                raise UserError(self.env._("Write the decision of the town first."))
+        self.write({"state": "withdrawn"})
+        return True
+
+    def unlink(self):
+        if not self.env.user.has_group("party_member_points.group_party_admin"):
+            raise UserError(self.env._("An appraisal downgrade note cannot be deleted; withdraw it instead."))
+        return super().unlink()

@@ -1,0 +1,173 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from .mobilization_rules import DEFAULT_MAJORITY, DEFAULT_QUORUM, vote_passes, vote_quorum_met
+
+MEETING_TYPES = [
+    ("assembly", "Villager Assembly"),
+    ("representatives", "Villager Representatives' Meeting"),
+]
+BALLOTS = [
+    ("secret", "Secret Ballot"),
+    ("open", "Open Vote (show of hands)"),
+]
+
+
+class PartyMobilizationVote(models.Model):
+    """The villager assembly or the representatives' meeting discussing and voting on the plan
+    (S000: 组织召开村民大会或村民代表会议，对建议方案进行讨论、表决，表决可以无记名投票方式进行)."""
+
+    _name = "party.mobilization.vote"
+    _description = "Mobilization Plan Vote"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+
+    project_id = fields.Many2one("party.mobilization.project", required=True, index=True, ondelete="cascade")
+    organization_id = fields.Many2one(related="project_id.organization_id", store=True, index=True)
+    company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
+    meeting_type = fields.Selection(MEETING_TYPES, required=True, default="assembly", tracking=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    ballot = fields.Selection(BALLOTS, required=True, default="secret", tracking=True)
+    eligible_count = fields.Integer(
+        string="Entitled to Vote", compute="_compute_eligible_count", store=True, readonly=False,
+        help="Adult villagers for an assembly, villager representatives for a representatives' meeting. Defaults "
+             "from the village register.")
+    attendee_ids = fields.Many2many("party.mobilization.person", string="Attendance List")
+    attendee_count = fields.Integer(string="Attendees", compute="_compute_attendee_count", store=True,
+                                    readonly=False)
+    votes_for = fields.Integer(string="For", tracking=True)
+    votes_against = fields.Integer(string="Against", tracking=True)
+    votes_abstain = fields.Integer(string="Abstentions", tracking=True)
+    quorum = fields.Float(
+        compute="_compute_quorum", store=True, readonly=False,
+        help="Share of those entitled to vote who must attend: by default half for an assembly and two thirds for "
+             "a representatives' meeting.")
+    majority = fields.Float(
+        string="Required Majority", compute="_compute_majority", store=True, readonly=False,
+        help="Share of the attendees who must vote for the plan (0.5: more than half). Defaults from the project.")
+    quorum_met = fields.Boolean(compute="_compute_result", store=True)
+    result = fields.Selection([("passed", "Passed"), ("failed", "Not Passed")], compute="_compute_result",
+                              store=True, tracking=True)
+    state = fields.Selection([("draft", "Draft"), ("confirmed", "Confirmed")], required=True, default="draft",
+                             tracking=True, copy=False)
+    minutes = fields.Text(string="Discussion and Minutes")
+
+    @api.depends("meeting_type", "project_id")
+    def _compute_eligible_count(self):
+        Person = self.env["party.mobilization.person"]
+        for vote in self:
+            if not vote.project_id.organization_id:
+                vote.eligible_count = 0
+                continue
+            domain = [("organization_id", "child_of", vote.project_id.organization_id.id)]
+            if vote.meeting_type == "representatives":
+                domain.append(("is_representative", "=", True))
+            vote.eligible_count = Person.search_count(domain)
+
+    @api.depends("attendee_ids")
+    def _compute_attendee_count(self):
+        for vote in self:
+            vote.attendee_count = len(vote.attendee_ids) if vote.attendee_ids else (vote.attendee_count or 0)
+
+    @api.depends("meeting_type")
+    def _compute_quorum(self):
+        for vote in self:
+            vote.quorum = DEFAULT_QUORUM.get(vote.meeting_type, DEFAULT_QUORUM["assembly"])
+
+    @api.depends("project_id")
+    def _compute_majority(self):
+        for vote in self:
+            vote.majority = vote.project_id.vote_majority or DEFAULT_MAJORITY
+
+    @api.depends("votes_for", "attendee_count", "eligible_count", "majority", "quorum")
+    def _compute_result(self):
+        for vote in self:
+            vote.quorum_met = vote_quorum_met(vote.attendee_count, vote.eligible_count, vote.quorum)
+            passed = vote_passes(vote.votes_for, vote.attendee_count, vote.eligible_count, vote.majority, vote.quorum)
+            vote.result = "passed" if passed else "failed"
+
+    @api.depends("meeting_type", "date")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        for vote in self:
+            vote.display_name = f"{vote._meeting_label()} {vote.date or ''}".strip()
+
+    @api.constrains("votes_for", "votes_against", "votes_abstain", "attendee_count", "eligible_count")
+    def _check_counts(self):
+        for vote in self:
+            counts = (vote.votes_for, vote.votes_against, vote.votes_abstain, vote.attendee_count, vote.eligible_count)
+            if any(count < 0 for count in counts):
+                raise ValidationError(self.env._("Vote counts cannot be negative."))
+            if vote.votes_for + vote.votes_against + vote.votes_abstain > vote.attendee_count:
+                raise ValidationError(self.env._(
+                    "%(for)s for, %(against)s against and %(abstain)s abstentions are more votes than the "
+                    "%(attendees)s attendees.", **vote._count_args()))
+            if vote.attendee_count > vote.eligible_count:
+                raise ValidationError(self.env._(
+                    "%(attendees)s attendees are more than the %(eligible)s people entitled to vote.",
+                    attendees=vote.attendee_count, eligible=vote.eligible_count))
+
+    @api.constrains("quorum", "majority")
+    def _check_shares(self):
+        for vote in self:
+            if not 0 < vote.quorum <= 1 or not 0 < vote.majority < 1:
+                raise ValidationError(self.env._(
+                    "The quorum is a share between 0 and 1 of those entitled to vote, the majority a share between 0 "
+                    "and 1 of the attendees."))
+
+    @api.constrains("attendee_ids", "meeting_type")
+    def _check_attendees(self):
+        for vote in self:
+            village = vote.project_id.organization_id
+            outsiders = vote.attendee_ids.filtered(
+                lambda p, v=village: not p.organization_id or str(v.id) not in (p.organization_id.parent_path or "")
+                .split("/"))
+            if outsiders:
+                raise ValidationError(self.env._("%s do not live in the village.", ", ".join(outsiders.mapped("name"))))
+            if vote.meeting_type == "representatives" and vote.attendee_ids.filtered(lambda p: not p.is_representative):
+                raise ValidationError(self.env._(
+                    "Only villager representatives attend a representatives' meeting."))
+
+    def write(self, vals):
+        if any(vote.state == "confirmed" for vote in self) and set(vals) - {"message_main_attachment_id"}:
+            raise UserError(self.env._("A confirmed vote is part of the record and cannot be changed."))
+        return super().write(vals)
+
+    def unlink(self):
+        if any(vote.state == "confirmed" for vote in self):
+            raise UserError(self.env._("A confirmed vote cannot be deleted."))
+        return super().unlink()
+
+    def _meeting_label(self):
+        self.ensure_one()
+        return dict(self._fields["meeting_type"]._description_selection(self.env)).get(self.meeting_type, "")
+
+    def _count_args(self):
+        self.ensure_one()
+        return {"for": self.votes_for, "against": self.votes_against, "abstain": self.votes_abstain,
+                "attendees": self.attendee_count}
+
+    def _failure_reason(self):
+        self.ensure_one()
+        if not self.quorum_met:
+            return self.env._("quorum not reached: %(attendees)s of %(eligible)s attended",
+                              attendees=self.attendee_count, eligible=self.eligible_count)
+        return self.env._("not enough votes for the plan")
+
+    def action_confirm(self):
+        for vote in self:
+            project = vote.project_id
+            if vote.state != "draft":
+                raise UserError(self.env._("This vote is already confirmed."))
+            if project.state != "voting":
+                raise UserError(self.env._(
+                    "%s: the plan is not being put to the vote (collect the members' opinions first).",
+                    project.display_name))
+            if project.passed_vote_id:
+                raise UserError(self.env._("%s: the plan has already been passed.", project.display_name))
+            if not vote.attendee_count:
+                raise UserError(self.env._("Record the attendees of the meeting first."))
+            # write the state directly: the confirmed-vote guard of write() applies afterwards
+            super(PartyMobilizationVote, vote).write({"state": "confirmed"})
+            project._on_vote_confirmed(vote)
+        return True

@@ -1,0 +1,70 @@
+import base64
+import io
+
+import openpyxl
+from dateutil.relativedelta import relativedelta
+
+from odoo.tests import tagged
+
+from .common import VILLAGE_SIZE, MobilizationCase
+
+
+@tagged("post_install", "-at_install")
+class TestMobilizationReports(MobilizationCase):
+    """Announcement, progress bulletin and roster by batch (PDF and XLSX)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.project = cls.env["party.mobilization.project"].create({
+            "name": "Flood season 2026", "organization_id": cls.village.id, "kind": "flood",
+            "date_start": cls.today, "date_deadline": cls.today + relativedelta(years=1),
+            "joint_meeting_date": cls.today, "rewards": "Commendation notices", "penalties": "Conversion",
+            "stage_review_plan": "After each batch", "direct_launch": True, "town_order_ref": "Town Order No. 3",
+        })
+        cls.project._build_roster()
+        cls.project.with_user(cls.user_secretary).action_submit()
+        cls.project.with_user(cls.user_town).action_approve()
+        cls.project.action_direct_launch()
+        cls.project.action_start_execution()
+
+    def test_roster_xlsx(self):
+        action = self.project.with_user(self.user_secretary).action_export_roster_xlsx()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        export = self.env["party.mobilization.roster.export"].search([], order="id desc", limit=1)
+        self.assertIn(f"id={export.id}", action["url"])
+        self.assertTrue(export.filename.endswith(".xlsx"))
+        workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(export.file)))
+        sheet = workbook.active
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertIn("Flood season 2026", rows[0][0])
+        self.assertEqual(rows[3][:4], ("Batch", "No.", "Name", "Identity"))
+        data = [row for row in rows[4:] if row[0]]
+        self.assertEqual(len(data), VILLAGE_SIZE)
+        self.assertEqual(data[0][2], "Secretary Wang")
+        self.assertEqual(data[0][3], "Branch Secretary")
+        self.assertTrue(data[0][0].startswith("Batch 1"))
+        self.assertEqual(data[-1][3], "Ordinary Villager")
+        identities = [row[3] for row in data]
+        self.assertEqual(identities.count("Villager Representative"), 15)
+        self.assertEqual(identities.count("Rural Party Member"), 26)
+        # numbering restarts in each batch, party membership shown
+        self.assertEqual(data[1][1], 1)
+        outside = next(row for row in data if row[2] == "Outside Member Qian")
+        self.assertEqual(outside[4], "Long-term Resident from Outside Unit")
+        self.assertEqual(outside[5], "Yes")
+
+    def test_pdf_reports(self):
+        Report = self.env["ir.actions.report"]
+        for xmlid, expected in (
+            ("party_mobilization.action_report_mobilization_announcement", "Town Order No. 3"),
+            ("party_mobilization.action_report_mobilization_progress", "Progress Bulletin"),
+            ("party_mobilization.action_report_mobilization_roster", "Representative 13"),
+        ):
+            html, report_type = Report._render_qweb_html(xmlid, self.project.ids)
+            self.assertEqual(report_type, "html")
+            html = html.decode()
+            self.assertIn("Flood season 2026", html, xmlid)
+            self.assertIn(expected, html, xmlid)
+        report = self.env.ref("party_mobilization.action_report_mobilization_roster")
+        self.assertEqual(report.paperformat_id.format, "A4")

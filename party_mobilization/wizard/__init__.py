@@ -1,0 +1,1 @@
+from . import party_mobilization_roster_export
