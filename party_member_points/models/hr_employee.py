@@ -3,6 +3,9 @@ from odoo import api, fields, models
 from .party_member import STAGES
 from .party_points_logic import GRADES
 
+# HR users read the party summary of employees; party officers see it too (the smart button opens the member).
+PARTY_HR_GROUPS = "hr.group_hr_user,party_member_points.group_party_officer"
+
 
 class HrEmployee(models.Model):
     """Party data beside the employee, for HR managers: membership, this year's points, last grade and rank."""
@@ -10,22 +13,22 @@ class HrEmployee(models.Model):
     _inherit = "hr.employee"
 
     party_member_ids = fields.One2many("party.member", "employee_id", string="Party Member Records",
-                                       groups="hr.group_hr_user")
+                                       groups=PARTY_HR_GROUPS)
     party_member_id = fields.Many2one("party.member", compute="_compute_party_performance", string="Party Member",
-                                      groups="hr.group_hr_user")
+                                      groups=PARTY_HR_GROUPS)
     party_organization_id = fields.Many2one("party.organization", compute="_compute_party_performance",
-                                            string="Party Organization", groups="hr.group_hr_user")
+                                            string="Party Organization", groups=PARTY_HR_GROUPS)
     party_stage = fields.Selection(STAGES, compute="_compute_party_performance", string="Party Stage",
-                                   groups="hr.group_hr_user")
+                                   groups=PARTY_HR_GROUPS)
     party_points_total = fields.Float(compute="_compute_party_performance", string="Party Points This Year",
-                                      groups="hr.group_hr_user")
+                                      groups=PARTY_HR_GROUPS)
     party_result_year = fields.Integer(compute="_compute_party_performance", string="Last Result Year",
-                                       groups="hr.group_hr_user")
+                                       groups=PARTY_HR_GROUPS)
     party_grade = fields.Selection(GRADES, compute="_compute_party_performance", string="Last Party Grade",
-                                   groups="hr.group_hr_user")
-    party_stars = fields.Integer(compute="_compute_party_performance", string="Stars", groups="hr.group_hr_user")
+                                   groups=PARTY_HR_GROUPS)
+    party_stars = fields.Integer(compute="_compute_party_performance", string="Stars", groups=PARTY_HR_GROUPS)
     party_rank_branch = fields.Integer(compute="_compute_party_performance", string="Rank in Branch",
-                                       groups="hr.group_hr_user")
+                                       groups=PARTY_HR_GROUPS)
 
     @api.depends("party_member_ids")
     def _compute_party_performance(self):
