@@ -23,3 +23,4 @@ from . import party_points_dues
 from . import party_points_demo_loader
 from . import hr_employee
 from . import party_hr_performance_report
+from . import ir_actions_report

@@ -38,7 +38,9 @@ class PartyMeeting(models.Model):
             items = []
             schemes = {}
             day = fields.Datetime.context_timestamp(meeting, meeting.date).date()
-            status_labels = dict(Attendance._fields["status"]._description_selection(self.env))
+            # code translations: the selection labels of this module are not translated yet while it installs
+            status_labels = {"present": self.env._("Present"), "leave": self.env._("On Leave"),
+                             "absent": self.env._("Absent")}
             for line in lines:
                 code = ATTENDANCE_RULES.get(line.status)
                 points = None
@@ -57,7 +59,9 @@ class PartyMeeting(models.Model):
                     if not points:
                         continue
                 if code:
+                    description = self.env._("%(meeting)s (%(status)s)", meeting=meeting.name,
+                                             status=status_labels[line.status])
                     items.append({"member": line.member_id, "rule_code": code, "source": line, "date": day,
-                                  "points": points, "description": f"{meeting.name} ({status_labels[line.status]})"})
+                                  "points": points, "description": description})
             Entry._post_automatic_multi(items)
         return True
