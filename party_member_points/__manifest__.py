@@ -47,6 +47,11 @@ system (积分制 / 先锋指数).
         "demo/party_demo.xml",
         "demo/party_points_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "party_member_points/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }

@@ -330,6 +330,17 @@ class TestPointsBatch(PartyPointsCase):
             wizard.action_record()
         self.assertEqual(self.Entry.search_count([]), before, "nothing saved")
 
+    def test_officer_batch_sends_own_points_for_approval(self):
+        me = self._member("Secretary Herself", user_id=self.user_secretary.id)
+        wizard = self.env["party.points.batch.wizard"].with_user(self.user_secretary).create({
+            "scheme_id": self.scheme.id, "rule_id": self.r_act.id, "date": date.today(),
+            "member_ids": [Command.set((me | self.alice).ids)]})
+        wizard.action_record()
+        entries = self.Entry.search([("rule_id", "=", self.r_act.id)])
+        self.assertEqual(entries.filtered(lambda e: e.member_id == self.alice).state, "posted")
+        own = entries.filtered(lambda e: e.member_id == me)
+        self.assertEqual(own.state, "submitted", "an officer does not approve their own points")
+
     def test_batch_refuses_members_of_another_scheme(self):
         stranger = self._member("Stranger", org=self.default_branch)
         wizard = self.env["party.points.batch.wizard"].create({

@@ -29,3 +29,16 @@ class TestPartyMenus(HttpCase):
         if not self.env.ref("party_member_points.demo_user_secretary", raise_if_not_found=False):
             self.skipTest("demo data not loaded")
         self._click_everywhere("secretary")
+
+
+@tagged("post_install", "-at_install")
+class TestOfficerTours(HttpCase):
+
+    def test_secretary_records_points_for_several_members(self):
+        if not self.env.ref("party_member_points.demo_org_dongshan", raise_if_not_found=False):
+            self.skipTest("demo data not loaded")
+        self.start_tour("/odoo", "party_officer_batch_points", login="secretary")
+        entries = self.env["party.points.entry"].search([("name", "=", "Tour volunteer day")])
+        self.assertEqual(sorted(entries.member_id.mapped("name")), sorted(["刘翠花", "吴明亮"]))
+        self.assertEqual(set(entries.mapped("state")), {"posted"}, "a secretary's batch is posted at once")
+        self.assertEqual(set(entries.mapped("points")), {5.0})

@@ -17,7 +17,8 @@ class PartyPointsBatchWizard(models.TransientModel):
     points = fields.Float()
     date = fields.Date(required=True, default=fields.Date.context_today)
     description = fields.Char(help="What happened, e.g. the name of the activity.")
-    member_ids = fields.Many2many("party.member", string="Members", required=True,
+    # not required on the form: "Load Members" saves the wizard before filling it; action_record checks it
+    member_ids = fields.Many2many("party.member", string="Members",
                                   domain="[('status', '=', 'normal'), ('stage', 'in', ('probationary', 'full'))]")
     attachment_ids = fields.Many2many("ir.attachment", string="Evidence")
     evidence_note = fields.Text(string="Evidence Description")
@@ -93,7 +94,10 @@ class PartyPointsBatchWizard(models.TransientModel):
             "evidence_note": self.evidence_note,
         } for member in self.member_ids])
         if self.will_post:
-            entries.action_post()
+            # an officer does not approve their own points: those go for approval like a claim
+            own = entries.filtered(lambda entry: entry.member_id.user_id == self.env.user)
+            (entries - own).action_post()
+            own.action_submit()
         else:
             entries.action_submit()
         action = self.env["ir.actions.act_window"]._for_xml_id("party_member_points.party_points_entry_action")
