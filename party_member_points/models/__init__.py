@@ -24,3 +24,4 @@ from . import party_points_demo_loader
 from . import hr_employee
 from . import party_hr_performance_report
 from . import ir_actions_report
+from . import party_organization_overview

@@ -380,3 +380,22 @@ class TestDemoRegister(PartyRegisterCase):
         self.assertTrue(members.filtered("veto_candidate"), "the demo shows six-month candidates")
         self.assertTrue(members.filtered("is_mobile") and members.filtered("is_village_cadre"))
         self.assertGreaterEqual(self.env["party.meeting"].search_count([("organization_id", "child_of", town.id)]), 48)
+
+
+@tagged("post_install", "-at_install")
+class TestBranchOverview(PartyRegisterCase):
+
+    def test_overview_counts_subtree(self):
+        self._member("Probationer", stage="probationary", full_member_date=False)
+        self._member("Applicant", stage="applicant", join_date=False, full_member_date=False)
+        far = self._member("Far", org=self.other_branch, stage="probationary", full_member_date=False)
+        last_month = date.today().replace(day=1) - relativedelta(months=1)
+        self.env["party.dues"].create({"member_id": far.id, "month": last_month, "amount_due": 3})
+        far.veto_candidate = True
+        self.assertEqual(self.branch.overview_probationary_count, 1)
+        self.assertEqual(self.branch.overview_development_count, 1)
+        self.assertEqual(self.town.overview_probationary_count, 2, "the committee counts its branches")
+        self.assertEqual(self.town.overview_unpaid_dues_count, 1)
+        self.assertEqual(self.branch.overview_unpaid_dues_count, 0)
+        action = self.town.action_overview_veto()
+        self.assertEqual(self.env["party.member"].search(action["domain"]), far)

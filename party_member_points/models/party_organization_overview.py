@@ -1,0 +1,73 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields, models
+
+
+class PartyOrganization(models.Model):
+    """Branch overview figures for the officers' dashboard: each counts the organization and everything below."""
+
+    _inherit = "party.organization"
+
+    overview_probationary_count = fields.Integer(compute="_compute_overview", string="Probationary")
+    overview_development_count = fields.Integer(compute="_compute_overview", string="In Development")
+    overview_veto_count = fields.Integer(compute="_compute_overview", string="Veto Candidates")
+    overview_pending_points_count = fields.Integer(compute="_compute_overview", string="Points Awaiting Approval")
+    overview_unpaid_dues_count = fields.Integer(compute="_compute_overview", string="Overdue Dues")
+    overview_points_month = fields.Float(compute="_compute_overview", string="Points Posted This Month")
+
+    def _subtree_totals(self, model, domain, aggregate="__count", org_field="organization_id"):
+        """``{organization id: total}`` of ``aggregate`` over the records of each organization's subtree,
+        in one grouped query for all of ``self``."""
+        rows = self.env[model]._read_group(
+            domain + [(org_field, "child_of", self.ids)], [org_field], [aggregate])
+        paths = [(org.parent_path, value) for org, value in rows]
+        return {org.id: sum(value for path, value in paths if path.startswith(org.parent_path)) for org in self}
+
+    def _compute_overview(self):
+        if not self.ids:  # new records in a form: nothing to count yet
+            for org in self:
+                org.overview_probationary_count = org.overview_development_count = org.overview_veto_count = 0
+                org.overview_pending_points_count = org.overview_unpaid_dues_count = 0
+                org.overview_points_month = 0.0
+            return
+        today = fields.Date.context_today(self)
+        month_start = today.replace(day=1)
+        normal = [("status", "=", "normal")]
+        probationary = self._subtree_totals("party.member", normal + [("stage", "=", "probationary")])
+        development = self._subtree_totals(
+            "party.member", normal + [("stage", "in", ("applicant", "activist", "candidate"))])
+        veto = self._subtree_totals("party.member", normal + [("veto_candidate", "=", True)])
+        pending = self._subtree_totals("party.points.entry", [("state", "=", "submitted")])
+        unpaid = self._subtree_totals("party.dues", [("state", "in", ("unpaid", "partial")),
+                                                     ("month", "<", month_start),
+                                                     ("month", ">=", month_start - relativedelta(months=12))])
+        points = self._subtree_totals("party.points.entry", [("state", "=", "posted"), ("date", ">=", month_start)],
+                                      aggregate="points:sum")
+        for org in self:
+            org.overview_probationary_count = probationary[org.id]
+            org.overview_development_count = development[org.id]
+            org.overview_veto_count = veto[org.id]
+            org.overview_pending_points_count = pending[org.id]
+            org.overview_unpaid_dues_count = unpaid[org.id]
+            org.overview_points_month = points[org.id]
+
+    def _overview_action(self, xmlid, domain):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        action["domain"] = domain
+        action["context"] = {}
+        return action
+
+    def action_overview_veto(self):
+        return self._overview_action("party_member_points.party_member_action", [
+            ("organization_id", "child_of", self.id), ("status", "=", "normal"), ("veto_candidate", "=", True)])
+
+    def action_overview_pending_points(self):
+        return self._overview_action("party_member_points.party_points_entry_action", [
+            ("organization_id", "child_of", self.id), ("state", "=", "submitted")])
+
+    def action_overview_unpaid_dues(self):
+        month_start = fields.Date.context_today(self).replace(day=1)
+        return self._overview_action("party_member_points.party_dues_action", [
+            ("organization_id", "child_of", self.id), ("state", "in", ("unpaid", "partial")),
+            ("month", "<", month_start), ("month", ">=", month_start - relativedelta(months=12))])
