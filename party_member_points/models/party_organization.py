@@ -85,21 +85,21 @@ class PartyOrganization(models.Model):
 
     def _compute_member_count(self):
         """Count normal members of each organization and of its whole subtree in two grouped queries."""
-        Member = self.env["party.member"]
-        direct = dict(Member._read_group(
-            [("organization_id", "in", self.ids), ("status", "=", "normal")],
-            ["organization_id"], ["__count"],
-        ))
-        subtree = Member._read_group(
-            [("organization_id", "child_of", self.ids), ("status", "=", "normal")],
-            ["organization_id"], ["__count"],
-        )
-        path_counts = [(org.parent_path, count) for org, count in subtree]
+        direct = dict(self.env["party.member"]._read_group(
+            [("organization_id", "in", self.ids), ("status", "=", "normal")], ["organization_id"], ["__count"]))
+        subtree = self._subtree_totals("party.member", [("status", "=", "normal")]) if self.ids else {}
         for org in self:
             org.direct_member_count = direct.get(org, 0)
-            prefix = org.parent_path or ""
-            org.member_count = sum(count for path, count in path_counts if prefix and path.startswith(prefix))
+            org.member_count = subtree.get(org.id, 0)
             org.needs_group_split = org.member_count >= self.GROUP_SPLIT_THRESHOLD
+
+    def _subtree_totals(self, model, domain, aggregate="__count", org_field="organization_id"):
+        """``{organization id: total}`` of ``aggregate`` over the records of each organization's subtree,
+        in one grouped query for all of ``self``."""
+        rows = self.env[model]._read_group(domain + [(org_field, "child_of", self.ids)], [org_field], [aggregate])
+        paths = [(org.parent_path, value) for org, value in rows]
+        return {org.id: sum(value for path, value in paths if org.parent_path and path.startswith(org.parent_path))
+                for org in self}
 
     @api.constrains("parent_id")
     def _check_parent(self):

@@ -15,14 +15,6 @@ class PartyOrganization(models.Model):
     overview_unpaid_dues_count = fields.Integer(compute="_compute_overview", string="Overdue Dues")
     overview_points_month = fields.Float(compute="_compute_overview", string="Points Posted This Month")
 
-    def _subtree_totals(self, model, domain, aggregate="__count", org_field="organization_id"):
-        """``{organization id: total}`` of ``aggregate`` over the records of each organization's subtree,
-        in one grouped query for all of ``self``."""
-        rows = self.env[model]._read_group(
-            domain + [(org_field, "child_of", self.ids)], [org_field], [aggregate])
-        paths = [(org.parent_path, value) for org, value in rows]
-        return {org.id: sum(value for path, value in paths if path.startswith(org.parent_path)) for org in self}
-
     def _compute_overview(self):
         if not self.ids:  # new records in a form: nothing to count yet
             for org in self:
