@@ -109,12 +109,28 @@ class EvaluationCase(TransactionCase):
         as_upper.action_confirm_all_exclusions()
         as_upper.action_approve_plan()
         campaign.action_start_preparation()
-        as_upper.action_approve_materials()
+        return self._meet_preparation_gates(campaign)
+
+    def _meet_preparation_gates(self, campaign):
+        """Meet the gates of the meeting: materials approved, every attendee notified and talked to,
+        self-evaluations received, written notice given."""
+        campaign.with_user(self.user_upper).action_approve_materials()
         attending = campaign.participant_ids.filtered(lambda p: p.exclusion_state != "confirmed")
         attending.write({"notified": True, "talk_done": True})
         attending.filtered(lambda p: p.evaluated and p.self_eval_state == "pending").write(
             {"self_eval_state": "submitted", "self_evaluation": "Party-spirit analysis"})
         campaign.notice_date = self.today
+        return campaign
+
+    def _tallied_to_published(self, campaign):
+        """Proposal, hearing of those who need it, resolution, upper approval and publication."""
+        campaign.action_propose()
+        campaign.action_hear()
+        campaign.participant_ids.filtered(lambda p: p._needs_hearing()).write({"heard": True})
+        campaign.action_resolve()
+        campaign.action_submit_results()
+        campaign.with_user(self.user_upper).action_approve_results()
+        campaign.action_publish()
         return campaign
 
     def _record_attendance(self, campaign, mass_reps=12):

@@ -89,7 +89,7 @@ class TestCompleteCampaign(EvaluationCase):
         self.assertIn("not notified", message)
         self.assertIn("talks not done", message)
         self.assertIn("written notice", message)
-        self._prepare_rest(campaign)
+        self._meet_preparation_gates(campaign)
         with self.assertRaisesMsg(UserError, "planned for"):
             campaign.action_start_meeting()
         with freeze_time(self.meeting_date):
@@ -299,14 +299,6 @@ class TestCompleteCampaign(EvaluationCase):
         self.assertEqual(own.member_id, self.members[WITH_LOGIN])
         self.assertEqual(own.final_grade, "qualified")
 
-    def _prepare_rest(self, campaign):
-        campaign.with_user(self.user_upper).action_approve_materials()
-        attending = campaign.participant_ids.filtered(lambda p: p.exclusion_state != "confirmed")
-        attending.write({"notified": True, "talk_done": True})
-        attending.filtered(lambda p: p.evaluated and p.self_eval_state == "pending").write(
-            {"self_eval_state": "submitted"})
-        campaign.notice_date = self.today
-
     def _check_points(self, campaign):
         if "party.points.entry" not in self.env:
             self.skipTest("points API not available")
@@ -392,14 +384,7 @@ class TestRedoVote(EvaluationCase):
 class TestRectification(EvaluationCase):
 
     def _rectification(self, campaign):
-        self._to_tallied(campaign)
-        campaign.action_propose()
-        campaign.action_hear()
-        campaign.participant_ids.filtered(lambda p: p._needs_hearing()).write({"heard": True})
-        campaign.action_resolve()
-        campaign.action_submit_results()
-        campaign.with_user(self.user_upper).action_approve_results()
-        campaign.action_publish()
+        self._tallied_to_published(self._to_tallied(campaign))
         return self._participant(campaign, LOW).rectification_id
 
     def test_rectification_year(self):

@@ -98,12 +98,7 @@ class TestGates(EvaluationCase):
 
     def _prepare_all(self, campaign):
         campaign.with_user(self.user_upper).action_confirm_all_exclusions()
-        campaign.with_user(self.user_upper).action_approve_materials()
-        attending = campaign.participant_ids.filtered(lambda p: p.exclusion_state != "confirmed")
-        attending.write({"notified": True, "talk_done": True})
-        attending.filtered(lambda p: p.evaluated and p.self_eval_state == "pending").write(
-            {"self_eval_state": "submitted"})
-        campaign.notice_date = self.today
+        self._meet_preparation_gates(campaign)
 
     def test_step_order_and_locked_fields(self):
         campaign = self._campaign()
