@@ -38,6 +38,8 @@ probation decisions).
         "views/party_evaluation_issue_views.xml",
         "views/party_member_views.xml",
         "views/party_evaluation_menus.xml",
+        "views/party_organization_overview_views.xml",
+        "views/hr_employee_views.xml",
     ],
     "demo": [
         "demo/party_evaluation_demo.xml",

@@ -21,7 +21,6 @@ commendations, points and below-standard conversion records.
         "data/ir_cron_data.xml",
         "report/party_mobilization_reports.xml",
         "report/party_mobilization_report_templates.xml",
-        "wizard/party_mobilization_roster_export_views.xml",
         "views/party_mobilization_person_views.xml",
         "views/party_mobilization_participant_views.xml",
         "views/party_mobilization_batch_views.xml",
@@ -32,6 +31,8 @@ commendations, points and below-standard conversion records.
         "views/party_mobilization_downgrade_views.xml",
         "views/party_mobilization_project_views.xml",
         "views/party_mobilization_menus.xml",
+        "views/party_organization_overview_views.xml",
+        "views/hr_employee_views.xml",
     ],
     "demo": [
         "demo/party_mobilization_demo.xml",

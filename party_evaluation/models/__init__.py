@@ -7,4 +7,6 @@ from . import party_evaluation_rectification
 from . import party_evaluation_rectification_followup
 from . import party_evaluation_issue
 from . import party_member
+from . import party_organization
 from . import party_evaluation_demo_loader
+from . import hr_employee

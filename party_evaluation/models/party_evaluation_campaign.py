@@ -819,6 +819,67 @@ class PartyEvaluationCampaign(models.Model):
             raise UserError(self.env._("No member was graded Basically Qualified or Unqualified."))
         return self.env.ref("party_evaluation.action_report_grade_notice").report_action(participants)
 
+    def _tally_xlsx_sheets(self):
+        """Tally sheet (计票汇总表) and, once graded, the results list as XLSX sheets, with the columns of the
+        printed tables. Evaluation materials are confidential: only those who may read the campaign get them."""
+        self.ensure_one()
+        self.check_access("read")
+        Participant = self.env["party.evaluation.participant"]
+        grades = dict(Participant._fields["proposed_grade"]._description_selection(self.env))
+        final_grades = dict(Participant._fields["final_grade"]._description_selection(self.env))
+        disposals = dict(Participant._fields["disposal"]._description_selection(self.env))
+        evaluated = self.participant_ids.filtered("evaluated")
+        tally_rows = [[
+            index, p.member_id.name,
+            p.member_excellent, p.member_qualified, p.member_basic, p.member_unqualified, p.member_abstain,
+            p.public_excellent, p.public_qualified, p.public_basic, p.public_unqualified, p.public_abstain,
+            round(p.qualified_share * 100, 1), p.year_points, grades.get(p.proposed_grade, ""),
+        ] for index, p in enumerate(evaluated, start=1)]
+        _ = self.env._
+        sheets = [{
+            "name": _("Tally"),
+            "title": _("%s: Tally Sheet of the Democratic Evaluation", self.name),
+            "subtitle_lines": [
+                _("Expected %(expected)s, present (voting) %(present)s, on leave %(leave)s, absent %(absent)s, "
+                  "quorum needed %(quorum)s, round %(round)s.", expected=self.expected_count,
+                  present=self.present_count, leave=self.leave_count, absent=self.absent_count,
+                  quorum=self.quorum_needed, round=self.round),
+                _("Member ballots %(member)s (spoiled %(member_spoiled)s), public ballots %(public)s "
+                  "(spoiled %(public_spoiled)s).", member=self.member_ballot_count,
+                  member_spoiled=self.member_spoiled_count, public=self.public_ballot_count,
+                  public_spoiled=self.public_spoiled_count),
+            ],
+            "headers": [
+                _("No."), _("Name"),
+                _("Members: Excellent"), _("Members: Qualified"), _("Members: Basically Qualified"),
+                _("Members: Unqualified"), _("Members: Abstain"),
+                _("Public: Excellent"), _("Public: Qualified"), _("Public: Basically Qualified"),
+                _("Public: Unqualified"), _("Public: Abstain"),
+                _("Qualified Share (%)"), _("Year's Points"), _("Proposed Grade"),
+            ],
+            "rows": tally_rows,
+            "footer_lines": [self._tally_rule_text()],
+            "widths": [6, 14] + [10] * 10 + [12, 10, 14],
+        }]
+        if self.state in ("resolution", "upper_review", "upper_approved", "published", "closed"):
+            listed = self.participant_ids.filtered(lambda p: p.evaluated or p.disposal)
+            sheets.append({
+                "name": _("Results"),
+                "title": _("%s: Results of the Democratic Evaluation of Members", self.name),
+                "headers": [_("No."), _("Name"), _("Party Group"), _("Grade"), _("Disposal")],
+                "rows": [[index, p.member_id.name, p.party_group_id.name or "", final_grades.get(p.final_grade, ""),
+                          disposals.get(p.disposal, "")] for index, p in enumerate(listed, start=1)],
+                "footer_lines": [self._results_footer_text()],
+                "widths": [6, 14, 16, 14, 20],
+            })
+        return sheets
+
+    def action_export_tally_xlsx(self):
+        self.ensure_one()
+        if self.state in ("draft", "submitted", "approved", "preparation", "meeting", "voting", "cancelled"):
+            raise UserError(self.env._("%s: there is no tally yet.", self.display_name))
+        return self.env["party.xlsx.export"]._download(f"{self.name}.xlsx", self._tally_xlsx_sheets())
+
     def _report_year_end(self):
         self.ensure_one()
         return date(self.year, 12, 31)

@@ -32,10 +32,25 @@ class HrEmployee(models.Model):
 
     @api.depends("party_member_ids")
     def _compute_party_performance(self):
-        """Read as superuser: HR managers see the performance summary without party access rights.
-        One search for the members and one for their latest results (no per-employee query)."""
+        values = self._party_performance_values(self.ids)
+        for employee in self:
+            employee.update(values.get(employee.id) or self._party_empty_values())
+
+    @api.model
+    def _party_empty_values(self):
+        """Values of the party fields for an employee who is no party member (extended with the add-ons' fields)."""
+        return {"party_member_id": False, "party_organization_id": False, "party_stage": False,
+                "party_points_total": 0.0, "party_result_year": 0, "party_grade": False, "party_stars": 0,
+                "party_rank_branch": 0}
+
+    @api.model
+    def _party_performance_values(self, employee_ids):
+        """``{employee id: {field: value}}`` of the party summary of these employees, read as superuser: HR
+        managers see the performance summary without party access rights. One search for the members and one
+        for their latest results (no per-employee query). Extended by the evaluation and mobilization addons,
+        which add their fields to each employee's values (see ``_party_member_values``)."""
         members = self.env["party.member"].sudo().search(
-            [("employee_id", "in", self.ids), ("status", "=", "normal")], order="id")
+            [("employee_id", "in", list(employee_ids)), ("status", "=", "normal")], order="id")
         member_by_employee = {}
         for member in members:
             member_by_employee.setdefault(member.employee_id.id, member)
@@ -44,23 +59,62 @@ class HrEmployee(models.Model):
                 [("member_id", "in", members.ids)], order="year desc"):
             latest.setdefault(result.member_id.id, result)
         totals = dict(zip(members.ids, members.mapped("points_year_total")))
-        for employee in self:
-            member = member_by_employee.get(employee.id, self.env["party.member"])
+        extra = self._party_member_values(members)
+        values = {}
+        for employee_id, member in member_by_employee.items():
             result = latest.get(member.id)
-            employee.party_member_id = member
-            employee.party_organization_id = member.organization_id
-            employee.party_stage = member.stage
-            employee.party_points_total = totals.get(member.id, 0.0)
-            employee.party_result_year = result.year if result else 0
-            employee.party_grade = result.grade if result else False
-            employee.party_stars = result.stars if result else 0
-            employee.party_rank_branch = result.rank_branch if result else 0
+            values[employee_id] = dict(
+                self._party_empty_values(),
+                party_member_id=member.id,
+                party_organization_id=member.organization_id.id,
+                party_stage=member.stage,
+                party_points_total=totals.get(member.id, 0.0),
+                party_result_year=result.year if result else 0,
+                party_grade=result.grade if result else False,
+                party_stars=result.stars if result else 0,
+                party_rank_branch=result.rank_branch if result else 0,
+                **extra.get(member.id, {}),
+            )
+        return values
+
+    @api.model
+    def _party_member_values(self, members):
+        """Hook: ``{member id: {field: value}}`` of further party fields for the employee tab."""
+        return {}
 
     def action_open_party_member(self):
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "party.member",
-            "res_id": self.party_member_id.id,
-            "view_mode": "form",
-        }
+        return self.party_member_id.get_formview_action()
+
+
+class HrEmployeePublic(models.Model):
+    """The same party summary on the public employee profile, for party officers who are not HR users. The
+    fields carry the same groups as on the employee: other colleagues see nothing of anyone's membership."""
+
+    _inherit = "hr.employee.public"
+
+    party_member_id = fields.Many2one("party.member", compute="_compute_party_performance", string="Party Member",
+                                      groups=PARTY_HR_GROUPS)
+    party_organization_id = fields.Many2one("party.organization", compute="_compute_party_performance",
+                                            string="Party Organization", groups=PARTY_HR_GROUPS)
+    party_stage = fields.Selection(STAGES, compute="_compute_party_performance", string="Party Stage",
+                                   groups=PARTY_HR_GROUPS)
+    party_points_total = fields.Float(compute="_compute_party_performance", string="Party Points This Year",
+                                      groups=PARTY_HR_GROUPS)
+    party_result_year = fields.Integer(compute="_compute_party_performance", string="Last Result Year",
+                                       groups=PARTY_HR_GROUPS)
+    party_grade = fields.Selection(GRADES, compute="_compute_party_performance", string="Last Party Grade",
+                                   groups=PARTY_HR_GROUPS)
+    party_stars = fields.Integer(compute="_compute_party_performance", string="Stars", groups=PARTY_HR_GROUPS)
+    party_rank_branch = fields.Integer(compute="_compute_party_performance", string="Rank in Branch",
+                                       groups=PARTY_HR_GROUPS)
+
+    def _compute_party_performance(self):
+        Employee = self.env["hr.employee"]
+        values = Employee._party_performance_values(self.ids)
+        for employee in self:
+            employee.update(values.get(employee.id) or Employee._party_empty_values())
+
+    def action_open_party_member(self):
+        self.ensure_one()
+        return self.party_member_id.get_formview_action()

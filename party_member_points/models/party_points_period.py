@@ -234,6 +234,29 @@ class PartyPointsPeriod(models.Model):
         return sorted(((member, comps, sum(comps.values())) for member, comps in totals.items()),
                       key=lambda row: (-row[2], row[0].name))
 
+    def action_export_notice_xlsx(self):
+        """The public notice (公示表) of the period as an XLSX workbook: one row per member, one column per
+        component, highest total first."""
+        self.ensure_one()
+        self.check_access("read")
+        components = self.scheme_id.component_ids
+        rows = [[index, member.name] + [comps.get(component, 0.0) for component in components] + [total]
+                for index, (member, comps, total) in enumerate(self._member_totals(), start=1)]
+        subtitle_lines = [self.env._("Period: %(start)s to %(end)s", start=self.date_from, end=self.date_to)]
+        if self.publication_end:
+            subtitle_lines.append(self.env._("Publication: %(start)s to %(end)s",
+                                             start=self.publication_start, end=self.publication_end))
+        return self.env["party.xlsx.export"]._download(
+            f"{self.display_name}.xlsx", [{
+                "name": self.env._("Public Notice"),
+                "title": self.env._("Public Notice of Party Member Points: %s", self.organization_id.display_name),
+                "subtitle_lines": subtitle_lines,
+                "headers": [self.env._("No."), self.env._("Member")] + components.mapped("name")
+                + [self.env._("Total")],
+                "rows": rows,
+                "widths": [6, 14] + [12] * len(components) + [10],
+            }])
+
     # ------------------------------------------------------------------ generation and scheduled actions
     @api.model
     def _generate_periods(self, day=None, organizations=None):

@@ -299,3 +299,45 @@ class PartyPointsResult(models.Model):
         return self.env["party.points.entry"].sudo().search(
             [("member_id", "=", self.member_id.id), ("year", "=", self.year), ("state", "=", "posted")],
             order="date, id")
+
+    # ------------------------------------------------------------------ XLSX summary tables
+    def _summary_xlsx_sheets(self):
+        """The summary table (汇总表) and the honour roll of these results as XLSX sheets, in the order and
+        with the columns of the printed tables."""
+        self.check_access("read")
+        grades = dict(self._fields["grade"]._description_selection(self.env))
+        results = self.sorted(lambda r: (r.organization_id.complete_name or "", -r.year, r.rank_branch or 0, r.id))
+        summary = [[
+            result.organization_id.display_name, result.year, result.rank_branch or None, result.member_id.name,
+            result.carry_over, result.earned, result.total, grades.get(result.grade, ""), result.stars or None,
+            "; ".join(filter(None, [not result.graded and result.not_graded_reason or "",
+                                    result.veto and result.veto_reason or ""])),
+        ] for result in results]
+        honour = self.filtered("honour").sorted(lambda r: (-r.year, -r.stars, -r.total))
+        honour_rows = [[
+            result.year, result.member_id.name, result.organization_id.display_name, grades.get(result.grade, ""),
+            result.stars or None, result.total,
+        ] for result in honour]
+        return [{
+            "name": self.env._("Summary"),
+            "title": self.env._("Party Member Points Summary Table"),
+            "headers": [self.env._("Branch"), self.env._("Year"), self.env._("Rank"), self.env._("Member"),
+                        self.env._("Carried Over"), self.env._("Points of the Year"), self.env._("Total"),
+                        self.env._("Grade"), self.env._("Stars"), self.env._("Remarks")],
+            "rows": summary,
+            "widths": [28, 8, 6, 14, 10, 12, 10, 12, 8, 40],
+        }, {
+            "name": self.env._("Honour Roll"),
+            "title": self.env._("Honour Roll"),
+            "headers": [self.env._("Year"), self.env._("Member"), self.env._("Branch"), self.env._("Grade"),
+                        self.env._("Stars"), self.env._("Total")],
+            "rows": honour_rows,
+            "widths": [8, 14, 28, 12, 8, 10],
+        }]
+
+    def action_export_summary_xlsx(self):
+        """List button: the selected results as the summary table and honour roll in one workbook."""
+        if not self:
+            raise UserError(self.env._("Select the results to export."))
+        return self.env["party.xlsx.export"]._download(
+            self.env._("Points Summary") + ".xlsx", self._summary_xlsx_sheets())

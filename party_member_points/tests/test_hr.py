@@ -52,3 +52,18 @@ class TestHrPerformance(PartyRegisterCase):
         groups = Report._read_group([("department_id", "=", self.department.id)], ["department_id", "grade"],
                                     ["member_count:sum", "total:avg"])
         self.assertEqual(sum(count for _dep, _grade, count, _avg in groups), 1)
+
+    def test_public_profile_shows_party_summary_to_party_officers_only(self):
+        officer = self.env["res.users"].create({
+            "name": "Party Officer", "login": "t_party_officer",
+            "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
+                                  self.env.ref("party_member_points.group_party_officer").id])]})
+        public = self.env["hr.employee.public"].browse(self.employee.id)
+        self.assertEqual(public.with_user(officer).party_member_id, self.member)
+        self.assertEqual(public.with_user(officer).party_points_total, self.member.points_year_total)
+        self.assertEqual(public.with_user(officer).action_open_party_member()["res_id"], self.member.id)
+        colleague = self.env["res.users"].create({"name": "Colleague", "login": "t_colleague",
+                                                  "groups_id": [(6, 0, [self.env.ref("base.group_user").id])]})
+        self.assertTrue(public.with_user(colleague).name, "colleagues still read the public profile")
+        with self.assertRaises(AccessError):
+            public.with_user(colleague).read(["party_grade"])

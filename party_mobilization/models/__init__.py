@@ -9,3 +9,5 @@ from . import party_mobilization_commendation
 from . import party_mobilization_conversion
 from . import party_mobilization_downgrade
 from . import party_mobilization_demo_loader
+from . import party_organization
+from . import hr_employee

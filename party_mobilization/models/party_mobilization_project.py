@@ -633,8 +633,39 @@ class PartyMobilizationProject(models.Model):
         self.ensure_one()
         if not self.participant_ids:
             raise UserError(self.env._("%s: build the roster first.", self.display_name))
-        export = self.env["party.mobilization.roster.export"].create({"project_id": self.id})
-        return export.action_generate()
+        return self.env["party.xlsx.export"]._download(
+            f"{self.reference or 'roster'}-{self.env._('roster')}.xlsx", [self._roster_xlsx_sheet()])
+
+    def _roster_xlsx_sheet(self):
+        """The roster by batch as one XLSX sheet: the project's order and period, then one row per person
+        grouped by batch in execution order (numbering restarts in each batch)."""
+        self.ensure_one()
+        self.check_access("read")
+        Participant = self.env["party.mobilization.participant"]
+        identities = dict(Participant._fields["identity"]._description_selection(self.env))
+        states = dict(Participant._fields["state"]._description_selection(self.env))
+        residences = dict(self.env["party.mobilization.person"]._fields["residence"]._description_selection(self.env))
+        yes, no = self.env._("Yes"), self.env._("No")
+        rows = [[
+            batch.name, number, participant.name, identities.get(participant.identity, ""),
+            residences.get(participant.residence, ""), yes if participant.is_party_member else no,
+            states.get(participant.state, ""), participant.date_notified, participant.date_done,
+            yes if participant.exemplary else "", yes if participant.resisting else "",
+        ] for batch, number, participant in self._roster_rows()]
+        return {
+            "name": self.env._("Roster"),
+            "title": self.env._("Roster by Batch: %s", self.name),
+            "subtitle": self.env._("%(village)s, %(order)s order, %(start)s to %(end)s",
+                                   village=self.organization_id.display_name, order=self._order_label(),
+                                   start=self.date_start, end=self.date_deadline),
+            "headers": [
+                self.env._("Batch"), self.env._("No."), self.env._("Name"), self.env._("Identity"),
+                self.env._("Residence"), self.env._("Party Member"), self.env._("Status"), self.env._("Notified on"),
+                self.env._("Done on"), self.env._("Exemplary"), self.env._("Resisting"),
+            ],
+            "rows": rows,
+            "widths": [28, 6, 16, 16, 16, 16, 16, 12, 12, 12, 12],
+        }
 
     def _report_schedule_text(self):
         """First paragraph of the announcement: dates and order, as one translatable sentence."""

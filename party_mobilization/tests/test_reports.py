@@ -31,7 +31,7 @@ class TestMobilizationReports(MobilizationCase):
     def test_roster_xlsx(self):
         action = self.project.with_user(self.user_secretary).action_export_roster_xlsx()
         self.assertEqual(action["type"], "ir.actions.act_url")
-        export = self.env["party.mobilization.roster.export"].search([], order="id desc", limit=1)
+        export = self.env["party.xlsx.export"].search([], order="id desc", limit=1)
         self.assertIn(f"id={export.id}", action["url"])
         self.assertTrue(export.filename.endswith(".xlsx"))
         workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(export.file)))
@@ -68,3 +68,20 @@ class TestMobilizationReports(MobilizationCase):
             self.assertIn(expected, html, xmlid)
         report = self.env.ref("party_mobilization.action_report_mobilization_roster")
         self.assertEqual(report.paperformat_id.format, "A4")
+
+    def test_branch_overview_and_employee_tab(self):
+        village = self.village.with_user(self.user_secretary)
+        self.assertEqual(village.overview_project_count, 1)
+        self.assertEqual(village.overview_project_id, self.project)
+        self.assertEqual(village.overview_project_state, "executing")
+        town = self.village.parent_id.with_user(self.user_town)
+        self.assertEqual(town.overview_project_count, 1, "the town committee counts the villages below it")
+        action = village.action_overview_projects()
+        self.assertEqual(self.env["party.mobilization.project"].search(action["domain"]), self.project)
+
+        wang = self.project.participant_ids.filtered(lambda p: p.name == "Secretary Wang").member_id
+        employee = self.env["hr.employee"].create({"name": "Secretary Wang"})
+        wang.employee_id = employee
+        self.assertEqual(employee.party_mobilization_count, 1)
+        self.assertEqual(employee.party_commendation_count, 0)
+        self.assertEqual(employee.party_mobilization_penalty_count, 0)

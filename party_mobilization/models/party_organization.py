@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+from .party_mobilization_project import STATES
+
+ACTIVE_STATES = ("draft", "submitted", "approved", "opinions", "voting", "published", "executing", "acceptance")
+
+
+class PartyOrganization(models.Model):
+    """Branch overview: the mobilization projects under way in the organization and below it."""
+
+    _inherit = "party.organization"
+
+    overview_project_count = fields.Integer(compute="_compute_overview_projects", string="Projects Under Way")
+    overview_project_id = fields.Many2one(
+        "party.mobilization.project", compute="_compute_overview_projects", string="Latest Project")
+    overview_project_state = fields.Selection(STATES, compute="_compute_overview_projects", string="Project Stage")
+    overview_project_progress = fields.Float(compute="_compute_overview_projects", string="Project Progress (%)")
+
+    def _compute_overview_projects(self):
+        Project = self.env["party.mobilization.project"]
+        counts = self._subtree_totals("party.mobilization.project", [("state", "in", ACTIVE_STATES)]) \
+            if self.ids else {}
+        latest = {}
+        if self.ids:
+            for project in Project.search([("organization_id", "in", self.ids), ("state", "in", ACTIVE_STATES)]):
+                latest.setdefault(project.organization_id.id, project)
+        for org in self:
+            org.overview_project_count = counts.get(org.id, 0)
+            org.overview_project_id = latest.get(org.id, Project)
+            org.overview_project_state = org.overview_project_id.state
+            org.overview_project_progress = org.overview_project_id.progress
+
+    def action_overview_projects(self):
+        return self._overview_action("party_mobilization.party_mobilization_project_action", [
+            ("organization_id", "child_of", self.id), ("state", "in", ACTIVE_STATES)])

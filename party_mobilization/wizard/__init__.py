@@ -1,1 +1,0 @@
-from . import party_mobilization_roster_export
