@@ -45,5 +45,10 @@ probation decisions).
         "demo/party_evaluation_demo.xml",
     ],
     "application": False,
+    "assets": {
+        "web.assets_tests": [
+            "party_evaluation/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -3,3 +3,4 @@ from . import test_gates
 from . import test_campaign_flow
 from . import test_access
 from . import test_exports_dashboard
+from . import test_ui

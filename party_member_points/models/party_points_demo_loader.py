@@ -101,7 +101,7 @@ class PartyDemoLoader(models.AbstractModel):
         # A member claims points with evidence; it waits for the secretary's approval.
         own = member_user.party_member_ids[:1]
         if own:
-            attachment = self.env["ir.attachment"].create({
+            attachment = self.env["ir.attachment"].with_user(member_user).create({
                 "name": "志愿服务证明.txt", "datas": base64.b64encode("社区志愿服务证明".encode()),
                 "res_model": "party.points.entry"})
             claim = Entry.with_user(member_user).create({

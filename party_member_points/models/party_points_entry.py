@@ -201,7 +201,19 @@ class PartyPointsEntry(models.Model):
         self.env["party.points.period"]._check_not_locked([
             (Member.browse(vals["member_id"]).organization_id, fields.Date.to_date(vals.get("date")) or today)
             for vals in vals_list])
-        return super().create(vals_list)
+        entries = super().create(vals_list)
+        entries._attach_evidence()
+        return entries
+
+    def _attach_evidence(self):
+        """Bind evidence uploaded before the entry existed (``res_id`` still empty) to the entry, so that
+        whoever may read the entry (its approver in particular) may read the evidence too. Only files the
+        current user uploaded are bound: nobody can take over someone else's attachment this way."""
+        loose = self.attachment_ids.filtered(
+            lambda a: not a.res_id and (self.env.su or a.create_uid == self.env.user))
+        for attachment in loose:
+            entry = self.filtered(lambda e: attachment in e.attachment_ids)[:1]
+            attachment.sudo().write({"res_model": self._name, "res_id": entry.id})
 
     @api.model
     def _check_points_for_rule(self, rule, points):
@@ -242,6 +254,8 @@ class PartyPointsEntry(models.Model):
                 [(entry.member_id.organization_id, fields.Date.to_date(vals["date"])) for entry in self]
                 + [(entry.member_id.organization_id, entry.date) for entry in self])
         res = super().write(vals)
+        if "attachment_ids" in vals:
+            self._attach_evidence()
         if "points" in vals and not self.env.context.get("party_points_posting"):
             for entry in self:
                 entry.requested_points = entry.points

@@ -199,9 +199,13 @@ class TestPointsClaims(PartyPointsCase):
         self.assertEqual(claim.proposer_id, self.user_member)
         with self.assertUserError("needs evidence"):
             claim.action_submit()
-        claim.attachment_ids = [Command.set(self._attachment().ids)]
+        upload = self.env["ir.attachment"].with_user(self.user_member).create({"name": "proof.txt", "raw": b"proof"})
+        claim.attachment_ids = [Command.set(upload.ids)]
         claim.action_submit()
         self.assertEqual(claim.state, "submitted")
+        self.assertEqual((upload.res_model, upload.res_id), (claim._name, claim.id), "the evidence is bound")
+        self.assertEqual(claim.with_user(self.user_secretary).attachment_ids.read(["name"])[0]["name"], "proof.txt",
+                         "the approver reads the member's evidence")
         activity = claim.sudo().activity_ids
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.user_secretary, "the branch secretary approves")
