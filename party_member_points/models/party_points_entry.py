@@ -209,11 +209,11 @@ class PartyPointsEntry(models.Model):
         """Bind evidence uploaded before the entry existed (``res_id`` still empty) to the entry, so that
         whoever may read the entry (its approver in particular) may read the evidence too. Only files the
         current user uploaded are bound: nobody can take over someone else's attachment this way."""
-        loose = self.attachment_ids.filtered(
-            lambda a: not a.res_id and (self.env.su or a.create_uid == self.env.user))
-        for attachment in loose:
-            entry = self.filtered(lambda e: attachment in e.attachment_ids)[:1]
-            attachment.sudo().write({"res_model": self._name, "res_id": entry.id})
+        for entry in self:
+            loose = entry.attachment_ids.filtered(
+                lambda a: not a.res_id and (self.env.su or a.create_uid == self.env.user))
+            if loose:
+                loose.sudo().write({"res_model": self._name, "res_id": entry.id})
 
     @api.model
     def _check_points_for_rule(self, rule, points):
