@@ -343,7 +343,8 @@ class PartyPointsEntry(models.Model):
                 capped = apply_cap(comp_current, allowed, component.max_points)
                 if capped != allowed:
                     notes.append(self.env._("maximum of %(max)s points of “%(component)s”",
-                                            max=fmt_points(component.max_points), component=component.name))
+                                            max=fmt_points(component.max_points),
+                                            component=component.with_context(lang=self.env.lang).name))
                 allowed = capped
             if allowed < 0:
                 floored = allowed
