@@ -19,6 +19,7 @@ probation decisions).
     "data": [
         "security/ir.model.access.csv",
         "security/party_evaluation_rules.xml",
+        "security/party_evaluation_portal_rules.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
@@ -40,6 +41,7 @@ probation decisions).
         "views/party_evaluation_menus.xml",
         "views/party_organization_overview_views.xml",
         "views/hr_employee_views.xml",
+        "views/party_evaluation_portal_templates.xml",
     ],
     "demo": [
         "demo/party_evaluation_demo.xml",

@@ -42,7 +42,7 @@ ODOO_URLS=(
 )
 ODOO_DOWNLOAD_DIR="$ROOT/.odoo-src/odoo-$ODOO_SERIES"
 PARTY_MODULES=(party_member_points party_evaluation party_mobilization)
-DEMO_LOGINS=(secretary leader member upper hr)
+DEMO_LOGINS=(secretary leader member upper hr portal)
 CURRENT_USER="$(id -un)"
 
 usage() {

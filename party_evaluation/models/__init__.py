@@ -3,6 +3,7 @@ from . import party_evaluation_campaign
 from . import party_evaluation_participant
 from . import party_evaluation_ballot
 from . import party_evaluation_ballot_line
+from . import party_evaluation_ballot_token
 from . import party_evaluation_rectification
 from . import party_evaluation_rectification_followup
 from . import party_evaluation_issue

@@ -27,9 +27,11 @@ class PartyEvaluationBallot(models.Model):
     voter_type = fields.Selection([("member", "Party Member"), ("public", "Mass Representative")],
                                   required=True, default="member", readonly=True)
     channel = fields.Selection(
-        [("paper", "Paper Ballot"), ("booth", "Booth Terminal")], required=True, default="paper", readonly=True,
+        [("paper", "Paper Ballot"), ("booth", "Booth Terminal"), ("online", "Online Ballot")], required=True,
+        default="paper", readonly=True,
         help="Paper ballots are entered by the scrutineers; booth ballots are typed by the voter on the shared "
-             "terminal of the secret booth, which is logged in as the scrutineer.")
+             "terminal of the secret booth, which is logged in as the scrutineer; online ballots are cast by the "
+             "voter on the member portal with a one-time token.")
     spoiled = fields.Boolean(readonly=True, help="A spoiled ballot counts as cast but not in the tally.")
     line_ids = fields.One2many("party.evaluation.ballot.line", "ballot_id", string="Grades", readonly=True)
     summary = fields.Char(compute="_compute_summary")
@@ -103,7 +105,9 @@ class PartyEvaluationBallot(models.Model):
 
     def _check_capacity(self):
         """Ballots cast cannot outnumber the voters present: valid and spoiled member ballots ≤ members present
-        with a vote, public ballots ≤ mass representatives present."""
+        with a vote, public ballots ≤ mass representatives present. With the online ballot, paper (and booth)
+        member ballots plus the tokens issued in the round ≤ members present with a vote, so that a voter holding
+        a token is never counted twice."""
         for campaign in self.campaign_id:
             counts = dict(((voter_type), count) for voter_type, count in self.sudo()._read_group(
                 [("campaign_id", "=", campaign.id), ("round", "=", campaign.round)], ["voter_type"], ["__count"]))
@@ -119,6 +123,16 @@ class PartyEvaluationBallot(models.Model):
                             "%(count)s public ballots, but only %(capacity)s mass representatives are present: the "
                             "ballots cannot outnumber the voters.", count=counts[voter_type], capacity=capacity)
                     raise ValidationError(message)
+            tokens = campaign._online_token_issued_count()
+            if tokens:
+                paper = campaign._paper_member_ballot_count()
+                capacity = campaign._ballot_capacity("member")
+                if paper + tokens > capacity:
+                    raise ValidationError(self.env._(
+                        "%(paper)s paper member ballots and %(tokens)s online ballot tokens, but only %(capacity)s "
+                        "voting members are present: a voter holding an online token gets no paper ballot. Revoke "
+                        "the unused token of a voter who votes on paper.",
+                        paper=paper, tokens=tokens, capacity=capacity))
 
     def _check_lines(self):
         for ballot in self:

@@ -121,6 +121,14 @@ class PartyEvaluationCampaign(models.Model):
     round = fields.Integer(default=1, readonly=True, copy=False,
                            help="Voting round; a redo ordered by the upper committee opens a new round.")
     ballot_counter = fields.Integer(readonly=True, copy=False)
+    online_ballot = fields.Boolean(
+        string="Online Ballot", tracking=True,
+        help="Voters present with a login may cast their secret ballot on the member portal with a one-time token "
+             "instead of a paper ballot. A voter holding a token gets no paper ballot: paper ballots plus tokens "
+             "issued cannot exceed the voting members present.")
+    token_ids = fields.One2many("party.evaluation.ballot.token", "campaign_id", string="Online Ballot Tokens")
+    online_token_count = fields.Integer(string="Tokens Issued", compute="_compute_online_tokens")
+    online_used_count = fields.Integer(string="Online Ballots Cast", compute="_compute_online_tokens")
 
     # Resolution and publication
     resolution_date = fields.Date(readonly=True, copy=False)
@@ -242,6 +250,18 @@ class PartyEvaluationCampaign(models.Model):
             campaign.public_ballot_count = public_valid + public_spoiled
             campaign.public_spoiled_count = public_spoiled
 
+    @api.depends("token_ids.used", "round")
+    def _compute_online_tokens(self):
+        counts = {}
+        if self.ids:
+            for campaign, round_, used, count in self.env["party.evaluation.ballot.token"].sudo()._read_group(
+                    [("campaign_id", "in", self.ids)], ["campaign_id", "round", "used"], ["__count"]):
+                counts[(campaign.id, round_, used)] = count
+        for campaign in self:
+            used = counts.get((campaign.id, campaign.round, True), 0)
+            campaign.online_used_count = used
+            campaign.online_token_count = used + counts.get((campaign.id, campaign.round, False), 0)
+
     @api.depends("rectification_ids")
     def _compute_rectification_count(self):
         counts = dict(self.env["party.evaluation.rectification"]._read_group(
@@ -297,6 +317,13 @@ class PartyEvaluationCampaign(models.Model):
     def write(self, vals):
         if not self.env.context.get("evaluation_system"):
             fields_written = set(vals)
+            if "online_ballot" in vals:
+                started = self.filtered(lambda c: c.state not in ("draft", "submitted", "approved", "preparation",
+                                                                  "meeting"))
+                if started:
+                    raise UserError(self.env._(
+                        "The online ballot of %s can only be switched on or off before the vote starts.",
+                        _names(started)))
             for campaign in self:
                 if campaign.state in ("published", "closed") and fields_written - FROZEN_ALLOWED_FIELDS:
                     raise UserError(self.env._(
@@ -597,6 +624,53 @@ class PartyEvaluationCampaign(models.Model):
         action["domain"] = [("campaign_id", "=", self.id)]
         action["context"] = {"default_campaign_id": self.id, "search_default_group_round": 1}
         return action
+
+    def action_issue_ballot_tokens(self):
+        """Voting with the online ballot: give a one-time token to each voting member present who has a login
+        and none yet in this round (they see “Vote” on the member portal). Each token reserves that voter's
+        ballot for the online channel: paper ballots plus tokens cannot exceed the voting members present."""
+        Token = self.env["party.evaluation.ballot.token"].sudo()
+        for campaign in self:
+            campaign._check_state("voting")
+            if not self.env.user._party_can_manage(campaign.organization_id):
+                raise UserError(self.env._("Only an officer of %s can issue its ballot tokens.",
+                                           campaign.organization_id.name))
+            if not campaign.online_ballot:
+                raise UserError(self.env._("%s does not use the online ballot.", campaign.name))
+            holders = Token.search([("campaign_id", "=", campaign.id), ("round", "=", campaign.round)]).participant_id
+            voters = campaign.participant_ids.sudo().filtered(
+                lambda p: p.expected and p.attendance == "present" and p.member_id.user_id) - holders
+            if not voters:
+                raise UserError(self.env._(
+                    "Every voting member present with a login already has a token (members without a login vote "
+                    "on paper)."))
+            paper = campaign._paper_member_ballot_count()
+            capacity = campaign._ballot_capacity("member")
+            if paper + len(holders) + len(voters) > capacity:
+                raise UserError(self.env._(
+                    "%(paper)s member ballots are already entered on paper: %(tokens)s more tokens would exceed the "
+                    "%(capacity)s voting members present. A voter who voted on paper gets no token.",
+                    paper=paper, tokens=len(voters), capacity=capacity))
+            Token.create([{"campaign_id": campaign.id, "participant_id": participant.id,
+                           "user_id": participant.member_id.user_id.id, "round": campaign.round}
+                          for participant in voters])
+            campaign.message_post(body=self.env._(
+                "%(count)s online ballot tokens issued (round %(round)s): the voters find the ballot on the member "
+                "portal.", count=len(voters), round=campaign.round))
+        return True
+
+    def _online_token_issued_count(self):
+        """Online ballot tokens issued in the current round (used or not)."""
+        self.ensure_one()
+        return self.env["party.evaluation.ballot.token"].sudo().search_count(
+            [("campaign_id", "=", self.id), ("round", "=", self.round)])
+
+    def _paper_member_ballot_count(self):
+        """Member ballots of the current round entered by the scrutineers (paper or booth terminal)."""
+        self.ensure_one()
+        return self.env["party.evaluation.ballot"].sudo().search_count([
+            ("campaign_id", "=", self.id), ("round", "=", self.round), ("voter_type", "=", "member"),
+            ("channel", "!=", "online")])
 
     def _ballot_capacity(self, voter_type):
         """Most ballots of this type the round may hold: members present with a vote, or mass representatives

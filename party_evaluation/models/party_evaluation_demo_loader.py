@@ -53,4 +53,50 @@ class PartyEvaluationDemoLoader(models.AbstractModel):
             fields.Command.create({"name": "流动党员联系不够经常", "measure": "建立流动党员微信群，每月联系一次",
                                    "deadline": today + relativedelta(months=2)}),
         ]
+        self._load_online_ballot_demo(today)
+        return campaign
+
+    @api.model
+    def _load_online_ballot_demo(self, today):
+        """A campaign of 西山村党支部 voting today with the online ballot: the voters present with a login (among
+        them the demo portal login, portal / portal) hold a one-time token and vote on the member portal."""
+        branch = self.env.ref("party_member_points.demo_org_xishan", raise_if_not_found=False)
+        if not branch:
+            return False
+        campaign = self.env["party.evaluation.campaign"].create({
+            "name": f"{today.year}年度民主评议党员（网上测评） – {branch.name}",
+            "organization_id": branch.id,
+            "year": today.year,
+            "meeting_date": today + relativedelta(days=20),
+            "meeting_location": "西山村党员活动室",
+            "online_ballot": True,
+            "plan": "<p>结合组织生活会开展民主评议党员，民主测评采用网上测评与纸质测评票相结合的方式。</p>",
+            "scrutineers": "梁桂兰、谢德福",
+        })
+        self.env["ir.model.data"]._update_xmlids([{
+            "xml_id": "party_evaluation.demo_campaign_xishan_online", "record": campaign, "noupdate": True}])
+        campaign.action_load_members()
+        campaign.action_submit()
+        campaign.action_confirm_all_exclusions()
+        campaign.action_approve_plan()
+        campaign.action_start_preparation()
+        campaign.action_approve_materials()
+        attending = campaign.participant_ids.filtered(lambda p: p.exclusion_state != "confirmed")
+        attending.write({"notified": True, "talk_done": True})
+        attending.filtered(lambda p: p.evaluated and p.self_eval_state == "pending").write({
+            "self_eval_state": "submitted", "self_evaluation": "对照党员标准查摆问题，明确努力方向。"})
+        # the meeting is held today: the plan was approved and the written notice given in time
+        campaign._system().write({
+            "meeting_date": today, "plan_submit_date": today - relativedelta(days=20),
+            "plan_approval_date": today - relativedelta(days=15), "notice_date": today - relativedelta(days=7)})
+        campaign.action_start_meeting()
+        absent = campaign.participant_ids.filtered(lambda p: p.member_id.veto_candidate)[:1]
+        for participant in attending:
+            if participant == absent:
+                participant.attendance = "absent"
+            else:
+                participant.attendance = "present"
+        campaign.mass_reps_present = min(3, campaign.mass_rep_count)
+        campaign.action_start_voting()
+        campaign.action_issue_ballot_tokens()
         return campaign

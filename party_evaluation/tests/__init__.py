@@ -4,3 +4,4 @@ from . import test_campaign_flow
 from . import test_access
 from . import test_exports_dashboard
 from . import test_ui
+from . import test_online_ballot

@@ -18,6 +18,7 @@ from . import party_points_result
 from . import party_points_result_line
 from . import party_points_organization
 from . import party_points_member
+from . import party_member_portal
 from . import party_points_meeting
 from . import party_points_dues
 from . import party_points_demo_loader

@@ -99,6 +99,9 @@ class PartyDemoLoader(models.AbstractModel):
         members[9].user_id = ref("party_member_points.demo_user_leader")
         members[10].user_id = ref("party_member_points.demo_user_member")
         members[20].user_id = ref("party_member_points.demo_user_upper")
+        portal_user = ref("base.demo_user0", raise_if_not_found=False)
+        if portal_user:
+            self._link_portal_demo_user(portal_user, members[25])
         self.env["party.member.sanction"].create({
             "member_id": members[12].id, "sanction_type": "party_warning",
             "date_start": today - relativedelta(years=1, months=2), "date_end": today + relativedelta(months=2),
@@ -116,8 +119,24 @@ class PartyDemoLoader(models.AbstractModel):
             demo_users = (ref("party_member_points.demo_user_upper") | ref("party_member_points.demo_user_secretary")
                           | ref("party_member_points.demo_user_leader") | ref("party_member_points.demo_user_member")
                           | ref("party_member_points.demo_user_hr"))
+            if portal_user:
+                demo_users |= portal_user
             demo_users.write({"lang": "zh_CN"})
         return True
+
+    @api.model
+    def _link_portal_demo_user(self, user, member):
+        """Odoo's demo portal login (portal / portal) becomes the free portal login of a member of 西山村党支部:
+        its contact takes the member's identity and becomes the member's contact."""
+        previous_partner = member.partner_id
+        user.partner_id.write({
+            "name": member.name, "phone": member.phone, "street": member.address, "street2": False, "city": False,
+            "zip": False, "state_id": False, "country_id": self.env.ref("base.cn").id, "company_name": False,
+            "email": "portal@example.com", "image_1920": False, "tz": "Asia/Shanghai",
+        })
+        user.signature = False
+        member.write({"partner_id": user.partner_id.id, "user_id": user.id})
+        previous_partner.active = False
 
     @api.model
     def _load_employees(self, members):

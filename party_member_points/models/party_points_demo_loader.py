@@ -120,6 +120,16 @@ class PartyDemoLoader(models.AbstractModel):
                     "period_id": published.id, "member_id": own.id,
                     "reason": "第三季度参加了两次主题党日，但只记了一次出勤分。"})
 
+        # The member with the demo portal login (portal / portal) claims points from the member portal, with a
+        # certificate as evidence; the claim waits for the approval of the branch.
+        portal_user = ref("base.demo_user0", raise_if_not_found=False)
+        portal_member = portal_user.party_member_ids[:1] if portal_user else False
+        if portal_member:
+            portal_rule = portal_member._portal_claimable_rules().filtered(lambda r: r.code == "volunteer")
+            portal_member.with_user(portal_user)._portal_create_claim(
+                portal_rule.id, today, "参加村卫生室义诊志愿服务", evidence_note="村卫生室出具证明",
+                files=[("义诊志愿服务证明.txt", "西山村卫生室义诊志愿服务证明".encode())])
+
         # This year's provisional results (ranking and honour roll so far).
         self.env["party.points.result"]._compute_year(today.year)
         return True

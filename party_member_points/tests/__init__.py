@@ -8,3 +8,4 @@ from . import test_points_result
 from . import test_hr
 from . import test_report_rendering
 from . import test_exports_dashboard
+from . import test_portal
