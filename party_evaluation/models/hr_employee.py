@@ -5,15 +5,19 @@ from odoo.addons.party_member_points.models.hr_employee import PARTY_HR_GROUPS
 from . import evaluation_rules as rules
 
 
-class HrEmployee(models.Model):
+class PartyEmployeeSummary(models.AbstractModel):
     """The employee's last published democratic evaluation, beside the points on the Party tab."""
 
-    _inherit = "hr.employee"
+    _inherit = "party.employee.summary"
 
     party_evaluation_year = fields.Integer(compute="_compute_party_performance", string="Last Evaluation Year",
                                            groups=PARTY_HR_GROUPS)
     party_evaluation_grade = fields.Selection(rules.GRADES, compute="_compute_party_performance",
                                               string="Last Evaluation Grade", groups=PARTY_HR_GROUPS)
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
 
     @api.model
     def _party_empty_values(self):
@@ -33,12 +37,3 @@ class HrEmployee(models.Model):
             values.setdefault(participant.member_id.id, {}).update(
                 party_evaluation_year=participant.year, party_evaluation_grade=participant.final_grade)
         return values
-
-
-class HrEmployeePublic(models.Model):
-    _inherit = "hr.employee.public"
-
-    party_evaluation_year = fields.Integer(compute="_compute_party_performance", string="Last Evaluation Year",
-                                           groups=PARTY_HR_GROUPS)
-    party_evaluation_grade = fields.Selection(rules.GRADES, compute="_compute_party_performance",
-                                              string="Last Evaluation Grade", groups=PARTY_HR_GROUPS)

@@ -7,13 +7,14 @@ from .party_points_logic import GRADES
 PARTY_HR_GROUPS = "hr.group_hr_user,party_member_points.group_party_officer"
 
 
-class HrEmployee(models.Model):
-    """Party data beside the employee, for HR managers: membership, this year's points, last grade and rank."""
+class PartyEmployeeSummary(models.AbstractModel):
+    """The party summary shown beside an employee: membership, this year's points, last grade and rank. Shared
+    by the employee and the public employee profile (same fields, same groups); the evaluation and
+    mobilization add-ons add their fields here and their values in ``hr.employee._party_member_values``."""
 
-    _inherit = "hr.employee"
+    _name = "party.employee.summary"
+    _description = "Party Summary of an Employee"
 
-    party_member_ids = fields.One2many("party.member", "employee_id", string="Party Member Records",
-                                       groups=PARTY_HR_GROUPS)
     party_member_id = fields.Many2one("party.member", compute="_compute_party_performance", string="Party Member",
                                       groups=PARTY_HR_GROUPS)
     party_organization_id = fields.Many2one("party.organization", compute="_compute_party_performance",
@@ -30,11 +31,23 @@ class HrEmployee(models.Model):
     party_rank_branch = fields.Integer(compute="_compute_party_performance", string="Rank in Branch",
                                        groups=PARTY_HR_GROUPS)
 
-    @api.depends("party_member_ids")
     def _compute_party_performance(self):
-        values = self._party_performance_values(self.ids)
+        Employee = self.env["hr.employee"]
+        values = Employee._party_performance_values(self.ids)
         for employee in self:
-            employee.update(values.get(employee.id) or self._party_empty_values())
+            employee.update(values.get(employee.id) or Employee._party_empty_values())
+
+    def action_open_party_member(self):
+        self.ensure_one()
+        return self.party_member_id.get_formview_action()
+
+
+class HrEmployee(models.Model):
+    _name = "hr.employee"
+    _inherit = ["hr.employee", "party.employee.summary"]
+
+    party_member_ids = fields.One2many("party.member", "employee_id", string="Party Member Records",
+                                       groups=PARTY_HR_GROUPS)
 
     @api.model
     def _party_empty_values(self):
@@ -82,39 +95,7 @@ class HrEmployee(models.Model):
         """Hook: ``{member id: {field: value}}`` of further party fields for the employee tab."""
         return {}
 
-    def action_open_party_member(self):
-        self.ensure_one()
-        return self.party_member_id.get_formview_action()
-
 
 class HrEmployeePublic(models.Model):
-    """The same party summary on the public employee profile, for party officers who are not HR users. The
-    fields carry the same groups as on the employee: other colleagues see nothing of anyone's membership."""
-
-    _inherit = "hr.employee.public"
-
-    party_member_id = fields.Many2one("party.member", compute="_compute_party_performance", string="Party Member",
-                                      groups=PARTY_HR_GROUPS)
-    party_organization_id = fields.Many2one("party.organization", compute="_compute_party_performance",
-                                            string="Party Organization", groups=PARTY_HR_GROUPS)
-    party_stage = fields.Selection(STAGES, compute="_compute_party_performance", string="Party Stage",
-                                   groups=PARTY_HR_GROUPS)
-    party_points_total = fields.Float(compute="_compute_party_performance", string="Party Points This Year",
-                                      groups=PARTY_HR_GROUPS)
-    party_result_year = fields.Integer(compute="_compute_party_performance", string="Last Result Year",
-                                       groups=PARTY_HR_GROUPS)
-    party_grade = fields.Selection(GRADES, compute="_compute_party_performance", string="Last Party Grade",
-                                   groups=PARTY_HR_GROUPS)
-    party_stars = fields.Integer(compute="_compute_party_performance", string="Stars", groups=PARTY_HR_GROUPS)
-    party_rank_branch = fields.Integer(compute="_compute_party_performance", string="Rank in Branch",
-                                       groups=PARTY_HR_GROUPS)
-
-    def _compute_party_performance(self):
-        Employee = self.env["hr.employee"]
-        values = Employee._party_performance_values(self.ids)
-        for employee in self:
-            employee.update(values.get(employee.id) or Employee._party_empty_values())
-
-    def action_open_party_member(self):
-        self.ensure_one()
-        return self.party_member_id.get_formview_action()
+    _name = "hr.employee.public"
+    _inherit = ["hr.employee.public", "party.employee.summary"]

@@ -3,11 +3,11 @@ from odoo import api, fields, models
 from odoo.addons.party_member_points.models.hr_employee import PARTY_HR_GROUPS
 
 
-class HrEmployee(models.Model):
+class PartyEmployeeSummary(models.AbstractModel):
     """The employee's mobilization record on the Party tab: projects taken part in, commendations and penalties
     (below-standard conversions and appraisal downgrades)."""
 
-    _inherit = "hr.employee"
+    _inherit = "party.employee.summary"
 
     party_mobilization_count = fields.Integer(compute="_compute_party_performance", string="Mobilizations",
                                               groups=PARTY_HR_GROUPS)
@@ -15,6 +15,10 @@ class HrEmployee(models.Model):
                                               groups=PARTY_HR_GROUPS)
     party_mobilization_penalty_count = fields.Integer(compute="_compute_party_performance",
                                                       string="Conversions and Downgrades", groups=PARTY_HR_GROUPS)
+
+
+class HrEmployee(models.Model):
+    _inherit = "hr.employee"
 
     @api.model
     def _party_empty_values(self):
@@ -42,14 +46,3 @@ class HrEmployee(models.Model):
         for member_id, count in penalties.items():
             values.setdefault(member_id, {})["party_mobilization_penalty_count"] = count
         return values
-
-
-class HrEmployeePublic(models.Model):
-    _inherit = "hr.employee.public"
-
-    party_mobilization_count = fields.Integer(compute="_compute_party_performance", string="Mobilizations",
-                                              groups=PARTY_HR_GROUPS)
-    party_commendation_count = fields.Integer(compute="_compute_party_performance", string="Commendations",
-                                              groups=PARTY_HR_GROUPS)
-    party_mobilization_penalty_count = fields.Integer(compute="_compute_party_performance",
-                                                      string="Conversions and Downgrades", groups=PARTY_HR_GROUPS)
