@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, given_fields, in_workflow
+
 from . import evaluation_rules as rules
 
 OFFICER = "party_member_points.group_party_officer"
@@ -282,7 +284,13 @@ class PartyEvaluationParticipant(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        system = in_workflow(self.env, "evaluation_system")
+        if not system:
+            self._check_create_values(vals_list)
         for vals in vals_list:
+            if not system:
+                vals["exclusion_state"] = "proposed" if vals.get("exclusion_reason") else "none"
+                vals.pop("is_probationary", None)
             if vals.get("exclusion_reason") and "exclusion_state" not in vals:
                 vals["exclusion_state"] = "proposed"
             member = self.env["party.member"].browse(vals.get("member_id"))
@@ -295,8 +303,33 @@ class PartyEvaluationParticipant(models.Model):
             ._schedule_exclusion_confirmation()
         return participants
 
+    def _check_create_values(self, vals_list):
+        """A participant is added while the campaign is being prepared, with what an officer may edit at that
+        stage: never with a tally, a grade, a disposal or a confirmed exclusion."""
+        labels = dict(self.env["party.evaluation.campaign"]._fields["state"]._description_selection(self.env))
+        forged = given_fields(vals_list, SYSTEM_FIELDS - {"campaign_id", "member_id", "is_probationary",
+                                                          "exclusion_state"})
+        if forged:
+            raise UserError(self.env._(
+                "These fields are set by the evaluation workflow and cannot be edited: %s",
+                ", ".join(self._fields[f]._description_string(self.env) for f in forged)))
+        for vals in vals_list:
+            campaign = self.env["party.evaluation.campaign"].browse(vals.get("campaign_id"))
+            if campaign.state not in ("draft", "submitted", "approved", "preparation"):
+                raise UserError(self.env._(
+                    "Members are added to a campaign before its meeting, not while it is “%s”.",
+                    labels.get(campaign.state, "-")))
+            for group, states in EDITABLE_IN_STATES.items():
+                touched = [name for name in group if vals.get(name)]
+                if touched and campaign.state not in states:
+                    raise UserError(self.env._(
+                        "%(name)s: %(fields)s cannot be changed while the campaign is “%(state)s”.",
+                        name=self.env["party.member"].browse(vals.get("member_id")).name or "-",
+                        state=labels[campaign.state],
+                        fields=", ".join(sorted(self._fields[f]._description_string(self.env) for f in touched))))
+
     def write(self, vals):
-        if not self.env.context.get("evaluation_system"):
+        if not in_workflow(self.env, "evaluation_system"):
             self._check_editable(set(vals))
             if "exclusion_reason" in vals:
                 vals = dict(vals, exclusion_state="proposed" if vals["exclusion_reason"] else "none",
@@ -331,7 +364,7 @@ class PartyEvaluationParticipant(models.Model):
         return super().unlink()
 
     def _system(self):
-        return self.with_context(evaluation_system=True)
+        return self.with_context(evaluation_system=WORKFLOW)
 
     @api.onchange("exclusion_reason")
     def _onchange_exclusion_reason(self):

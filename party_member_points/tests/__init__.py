@@ -7,3 +7,4 @@ from . import test_points_period
 from . import test_points_result
 from . import test_hr
 from . import test_report_rendering
+from . import test_access_matrix
