@@ -50,6 +50,7 @@ class PartyEvaluationParticipant(models.Model):
     """One member in one evaluation campaign: role, preparation, attendance, tally and outcome."""
 
     _name = "party.evaluation.participant"
+    _inherit = ["mail.thread"]
     _description = "Evaluation Participant"
     _order = "campaign_id, party_group_id, member_name, id"
     _rec_name = "member_id"
@@ -77,7 +78,8 @@ class PartyEvaluationParticipant(models.Model):
     exclusion_note = fields.Char(groups=OFFICER)
     exclusion_state = fields.Selection(
         [("none", "Counted"), ("proposed", "Exclusion Proposed"), ("confirmed", "Exclusion Confirmed"),
-         ("rejected", "Exclusion Rejected")], default="none", required=True, readonly=True, groups=OFFICER)
+         ("rejected", "Exclusion Rejected")], default="none", required=True, readonly=True, groups=OFFICER,
+        tracking=True)
     exclusion_decided_by_id = fields.Many2one("res.users", string="Exclusion Decided by", readonly=True,
                                               groups=OFFICER)
     exclusion_decision_date = fields.Date(readonly=True, groups=OFFICER)
@@ -143,18 +145,18 @@ class PartyEvaluationParticipant(models.Model):
         readonly=True, groups=OFFICER)
     proposal_note = fields.Char(string="Proposal Basis", readonly=True, groups=OFFICER,
                                 help="Why the rules lead to the proposed grade.")
-    committee_grade = fields.Selection(rules.GRADES, string="Committee Proposal", groups=OFFICER)
+    committee_grade = fields.Selection(rules.GRADES, string="Committee Proposal", groups=OFFICER, tracking=True)
     is_override = fields.Boolean(compute="_compute_is_override", groups=OFFICER)
     override_reason = fields.Text(groups=OFFICER, help="Why the committee's grade differs from the proposal.")
-    heard = fields.Boolean(string="Member Heard", groups=OFFICER)
+    heard = fields.Boolean(string="Member Heard", groups=OFFICER, tracking=True)
     heard_date = fields.Date(groups=OFFICER)
     member_statement = fields.Text(string="Member's Statement", groups=OFFICER,
                                    help="What the member said when heard, or their appeal (申诉).")
-    final_grade = fields.Selection(rules.GRADES, readonly=True, index=True)
+    final_grade = fields.Selection(rules.GRADES, readonly=True, index=True, tracking=True)
     grade_reason = fields.Text(string="Reason", groups=OFFICER)
-    disposal = fields.Selection(DISPOSALS)
+    disposal = fields.Selection(DISPOSALS, tracking=True)
     extension_months = fields.Integer(string="Extension (months)", groups=OFFICER)
-    disposal_done = fields.Boolean(readonly=True, groups=OFFICER)
+    disposal_done = fields.Boolean(readonly=True, groups=OFFICER, tracking=True)
     disposal_date = fields.Date(readonly=True, groups=OFFICER)
     rectification_id = fields.Many2one("party.evaluation.rectification", readonly=True, groups=OFFICER)
     points_posted = fields.Boolean(readonly=True, groups=OFFICER)
@@ -298,7 +300,9 @@ class PartyEvaluationParticipant(models.Model):
                 vals["is_probationary"] = member.stage == "probationary"
                 if vals["is_probationary"]:
                     vals.update(evaluated=False, voting=False)
-        participants = super().create(vals_list)
+        # one line per member of the branch: no "created" note nor follower on each
+        participants = super(PartyEvaluationParticipant, self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True)).create(vals_list).with_env(self.env)
         participants.filtered(lambda p: p.exclusion_state == "proposed").campaign_id \
             ._schedule_exclusion_confirmation()
         return participants

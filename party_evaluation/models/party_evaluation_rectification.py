@@ -109,14 +109,10 @@ class PartyEvaluationRectification(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        check_flow_create(self, vals_list, FLOW_FIELDS, "evaluation_system", {"state": "draft"})
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("party.evaluation.rectification") or "/"
-        return super().create(vals_list)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        check_flow_create(self, vals_list, FLOW_FIELDS, "evaluation_system", {"state": "draft"})
         return super().create(vals_list)
 
     def write(self, vals):

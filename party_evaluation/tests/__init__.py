@@ -3,3 +3,4 @@ from . import test_gates
 from . import test_campaign_flow
 from . import test_access
 from . import test_access_matrix
+from . import test_secrecy_integrity

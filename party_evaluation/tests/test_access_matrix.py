@@ -1,4 +1,5 @@
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW
@@ -140,7 +141,7 @@ class TestEvaluationAccessMatrix(EvaluationWorld, TransactionCase):
         key sent in a client's context (any JSON-RPC call may carry one) changes nothing."""
         campaign = self._campaign("draft").with_user(self.users["officer_a"])
         for forged in (True, 1, "1", {"x": 1}):
-            with self.assertRaises(Exception):
+            with self.assertRaises(UserError):
                 campaign.with_context(evaluation_system=forged).write({"state": "upper_approved"})
         self.assertEqual(campaign.state, "draft")
         campaign.with_context(evaluation_system=WORKFLOW)  # the real flag only exists in code

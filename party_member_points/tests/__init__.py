@@ -8,3 +8,5 @@ from . import test_points_result
 from . import test_hr
 from . import test_report_rendering
 from . import test_access_matrix
+from . import test_integrity
+from . import test_multi_company

@@ -210,7 +210,10 @@ class AccessWorld:
         spec = self.targets[name]
         record = self._cache.get(("shared", name))
         if not record or not record.exists():
-            record = spec["make"]() if spec["make"] else self.env[spec["model"]].create(spec["vals"](next(self.counter)))
+            if spec["make"]:
+                record = spec["make"]()
+            else:
+                record = self.env[spec["model"]].create(spec["vals"](next(self.counter)))
             self._cache[("shared", name)] = record
         return record
 

@@ -20,6 +20,7 @@ class PartyMobilizationBatch(models.Model):
     when the previous one is done or when its planned start date comes (S000: 分批、分期、分步推动组织实施)."""
 
     _name = "party.mobilization.batch"
+    _inherit = ["mail.thread"]
     _description = "Mobilization Batch"
     _order = "project_id, sequence, id"
 
@@ -35,7 +36,7 @@ class PartyMobilizationBatch(models.Model):
     date_planned_end = fields.Date(string="Planned End")
     date_opened = fields.Date(string="Opened on", readonly=True)
     date_done = fields.Date(string="Done on", readonly=True)
-    state = fields.Selection(BATCH_STATES, required=True, default="pending", index=True)
+    state = fields.Selection(BATCH_STATES, required=True, default="pending", index=True, tracking=True)
     closed_manually = fields.Boolean(readonly=True)
     close_reason = fields.Text(string="Reason for Closing",
                                help="Needed to close a batch while some of its people have not finished.")
@@ -92,7 +93,8 @@ class PartyMobilizationBatch(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         check_flow_create(self, vals_list, BATCH_FLOW_FIELDS, "mobilization_state_change", {"state": "pending"})
-        return super().create(vals_list)
+        return super(PartyMobilizationBatch, self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)) \
+            .create(vals_list).with_env(self.env)
 
     def write(self, vals):
         check_flow_write(self, vals, BATCH_FLOW_FIELDS, "mobilization_state_change")

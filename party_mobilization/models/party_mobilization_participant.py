@@ -22,6 +22,7 @@ class PartyMobilizationParticipant(models.Model):
     """A person on the roster of a mobilization, in the batch of their identity."""
 
     _name = "party.mobilization.participant"
+    _inherit = ["mail.thread"]
     _description = "Mobilization Participant"
     _order = "project_id, batch_sequence, name, id"
 
@@ -42,7 +43,8 @@ class PartyMobilizationParticipant(models.Model):
     batch_state = fields.Selection(related="batch_id.state", string="Batch State")
     identity = fields.Selection(IDENTITIES, required=True, help="Identity when the roster was built or last updated.")
     identity_rank = fields.Integer(compute="_compute_identity_rank", store=True, index=True, aggregator=False)
-    state = fields.Selection(PARTICIPANT_STATES, string="Status", required=True, default="pending", index=True)
+    state = fields.Selection(PARTICIPANT_STATES, string="Status", required=True, default="pending", index=True,
+                             tracking=True)
     date_notified = fields.Date(string="Notified on", readonly=True)
     date_done = fields.Date(string="Done on", readonly=True)
     date_refused = fields.Date(string="Refused on", readonly=True)
@@ -84,7 +86,9 @@ class PartyMobilizationParticipant(models.Model):
         project_ids = {vals.get("project_id") for vals in vals_list}
         if any(project.roster_frozen for project in self.env["party.mobilization.project"].browse(project_ids)):
             raise UserError(self.env._("The roster of a published mobilization is frozen: nobody can be added."))
-        return super().create(vals_list)
+        # one line per villager on the roster: no "created" note nor follower on each
+        return super(PartyMobilizationParticipant, self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True)).create(vals_list).with_env(self.env)
 
     def write(self, vals):
         check_flow_write(self, vals, PROGRESS_FIELDS, "mobilization_state_change")

@@ -169,7 +169,8 @@ class PartyMobilizationPerson(models.Model):
         if frozen:
             raise UserError(self.env._(
                 "%(people)s are on the published roster of %(projects)s: archive them instead of deleting them.",
-                people=", ".join(frozen.person_id.mapped("name")), projects=", ".join(frozen.project_id.mapped("name"))))
+                people=", ".join(frozen.person_id.mapped("name")),
+                projects=", ".join(frozen.project_id.mapped("name"))))
         rows.unlink()
         return super().unlink()
 

@@ -5,7 +5,8 @@ from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.addons.party_member_points.tests.access_matrix import AccessWorld
 
 # Ordered mobilization: the village branch and the town committee run it; members read the projects of their
-# village (by their member record) once they are open to them and give their opinion. Notation: see party_member_points access_matrix.py.
+# village (by their member record) once they are open to them and give their opinion.
+# Notation: see party_member_points access_matrix.py.
 MATRIX = (
     # target             member  leader  off_A   off_B   upper   hr      admin   portal
     ("person",           "----", "----", "rwc-", "----", "rwc-", "----", "rwcu", "----"),
