@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW
+from odoo.addons.party_member_points.tests.test_integrity import load_zh_cn
 
 from .common import EXCELLENT, EvaluationCase
 
@@ -244,3 +245,14 @@ class TestBallotBadInput(EvaluationCase):
             Ballot.create([self._ballot_vals(campaign, "member", i) for i in range(capacity - existing + 1)])
         self.assertEqual(self.env["party.evaluation.ballot"].search_count([]), count + 1,
                          "only the one valid ballot is saved")
+
+    def test_messages_in_chinese(self):
+        load_zh_cn(self.env)
+        campaign = self._to_voting(self._campaign())
+        Ballot = self.env["party.evaluation.ballot"].with_user(self.user_secretary).with_context(lang="zh_CN")
+        with self.assertRaises(ValidationError) as caught:
+            Ballot.create({"campaign_id": campaign.id, "voter_type": "member"})
+        self.assertIn("有效票须对每名参评党员给出等次", str(caught.exception))
+        with self.assertRaises(UserError) as caught:
+            campaign.with_user(self.user_secretary).with_context(lang="zh_CN").write({"state": "published"})
+        self.assertIn("不能编辑：状态", str(caught.exception))
