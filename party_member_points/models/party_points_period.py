@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .party_points_logic import PERIOD_TYPES, period_bounds, publication_end_date
 from .party_workflow import WORKFLOW, given_fields, in_workflow
@@ -159,9 +160,14 @@ class PartyPointsPeriod(models.Model):
             return
         dates = [day for _org, day in pairs]
         org_ids = list({org.id for org, _day in pairs})
-        closed = self.sudo().search([
-            ("state", "=", "closed"), ("date_from", "<=", max(dates)), ("date_to", ">=", min(dates)),
-            ("organization_id", "parent_of", org_ids)])
+        periods = self.sudo().search([
+            ("date_from", "<=", max(dates)), ("date_to", ">=", min(dates)), ("organization_id", "parent_of", org_ids)])
+        if periods:
+            # a period closed by a concurrent transaction since our snapshot makes this fail with a serialization
+            # error (and the request is retried on fresh data, where the period is closed)
+            self.env.cr.execute(SQL("SELECT id FROM party_points_period WHERE id = ANY(%s) ORDER BY id FOR SHARE",
+                                    periods.ids))
+        closed = periods.filtered(lambda period: period.state == "closed")
         if not closed:
             return
         for org, day in pairs:
