@@ -298,27 +298,39 @@ class PartyPointsEntry(models.Model):
         return super().unlink()
 
     # ------------------------------------------------------------------ concurrency
+    def init(self):
+        super().init()
+        # one row per member whose postings were serialized (see _lock_ledger); no foreign key on purpose
+        self.env.cr.execute("""
+            CREATE TABLE IF NOT EXISTS party_points_ledger_lock (
+                member_id integer PRIMARY KEY,
+                version integer NOT NULL DEFAULT 0
+            )""")
+
     @api.model
     def _lock_ledger(self, members):
         """Serialize the postings of ``members``: two transactions posting for the same member (two officers
         approving at once, attendance points recorded twice) would each check the caps and the entries already
         there against their own snapshot and could overshoot a cap or post the same points twice.
 
-        The member rows are rewritten (a no-op update, in id order): a concurrent transaction that touched them
-        since our snapshot makes this fail with a serialization error, and Odoo runs the request again on fresh
-        data, where the caps and the duplicates are seen."""
+        Each posting bumps the member's row of ``party_points_ledger_lock`` (in member order, against deadlocks):
+        when a concurrent transaction bumped it since our snapshot, this fails with a serialization error and
+        Odoo runs the request again on fresh data, where the caps and the duplicates are seen. A table of its own
+        keeps the lock away from the member rows, which every new entry references (foreign key checks)."""
         if members:
             self.env.cr.execute(SQL(
-                "UPDATE party_member SET write_date = write_date WHERE id IN "
-                "(SELECT id FROM party_member WHERE id = ANY(%s) ORDER BY id FOR UPDATE)", sorted(set(members.ids))))
+                "INSERT INTO party_points_ledger_lock (member_id) SELECT unnest(%s::int[]) AS id ORDER BY id "
+                "ON CONFLICT (member_id) DO UPDATE SET version = party_points_ledger_lock.version + 1",
+                sorted(set(members.ids))), log_exceptions=False)
 
     def _lock_for_decision(self):
         """Lock the entries before a state change (submit, approve, post, reject, withdraw, reverse), without
         waiting: a concurrent decision on the same entry makes this request fail at once and be retried by Odoo,
-        and the retry sees the new state (“Only submitted entries can be approved”) instead of deciding twice."""
+        and the retry sees the new state ("Only submitted entries can be approved") instead of deciding twice."""
         if self.ids:
             self.env.cr.execute(SQL(
-                "SELECT id FROM party_points_entry WHERE id = ANY(%s) ORDER BY id FOR UPDATE NOWAIT", self.ids))
+                "SELECT id FROM party_points_entry WHERE id = ANY(%s) ORDER BY id FOR UPDATE NOWAIT", self.ids),
+                log_exceptions=False)
 
     # ------------------------------------------------------------------ caps
     @api.model

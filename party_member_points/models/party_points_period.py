@@ -166,7 +166,7 @@ class PartyPointsPeriod(models.Model):
             # a period closed by a concurrent transaction since our snapshot makes this fail with a serialization
             # error (and the request is retried on fresh data, where the period is closed)
             self.env.cr.execute(SQL("SELECT id FROM party_points_period WHERE id = ANY(%s) ORDER BY id FOR SHARE",
-                                    periods.ids))
+                                    periods.ids), log_exceptions=False)
         closed = periods.filtered(lambda period: period.state == "closed")
         if not closed:
             return

@@ -277,7 +277,32 @@ class TestPointsBadInput(TodayMixin, PartyPointsCase):
 
 @tagged("post_install", "-at_install")
 class TestForgedContextOverRpc(HttpCase):
-    """The same forged flag sent over JSON-RPC, as a browser or a script would."""
+    """The same forged flag sent over JSON-RPC, as a browser or a script would; posted points over JSON-RPC."""
+
+    def _call(self, model, method, args, kwargs=None):
+        payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+            "model": model, "method": method, "args": args, "kwargs": kwargs or {}}}
+        response = self.url_open(f"/web/dataset/call_kw/{model}/{method}", data=json.dumps(payload),
+                                 headers={"Content-Type": "application/json"})
+        return response.json()
+
+    def test_posted_points_over_rpc_as_administrator(self):
+        entry = self.env["party.points.entry"].search([("state", "=", "posted")], limit=1)
+        if not entry:
+            self.skipTest("no posted entry in the demo data")
+        points, name = entry.points, entry.name
+        self.authenticate("admin", "admin")
+        for method, args, kwargs in (
+                ("write", [entry.ids, {"points": points + 100}], {}),
+                ("write", [entry.ids, {"state": "draft"}], {"context": {"party_points_posting": True}}),
+                ("unlink", [entry.ids], {}),
+                ("web_save", [entry.ids, {"name": "rewritten"}], {"specification": {"name": {}}})):
+            body = self._call("party.points.entry", method, args, kwargs)
+            self.assertIn("error", body, f"{method} {args}")
+        body = self._call("party.points.entry", "load", [[".id", "points"], [[str(entry.id), "999"]]])
+        self.assertFalse(body["result"]["ids"])
+        self.env.invalidate_all()
+        self.assertEqual((entry.points, entry.name, entry.state), (points, name, "posted"))
 
     def test_member_cannot_post_own_points_over_rpc(self):
         member = self.env["party.member"].search([("user_id.login", "=", "member")], limit=1)
