@@ -1,7 +1,18 @@
-from odoo import api, fields, models
+import random
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, in_workflow
+
 from . import evaluation_rules as rules
+
+# Channels whose order of entry is the order in which the voters cast their ballots (everyone sees who goes
+# into the booth): their ballots are sealed until the tally, then shuffled. Paper ballots are shuffled in the
+# ballot box before the scrutineers enter them.
+SEALED_CHANNELS = ("booth", "online")
+# Flag of the ballot's own writes on its lines (grades are changed through the ballot only).
+LINES_FLAG = "evaluation_ballot_lines"
 
 
 class PartyEvaluationBallot(models.Model):
@@ -10,6 +21,11 @@ class PartyEvaluationBallot(models.Model):
     Ballot secrecy is built into the model: there is no field pointing to the voter (no user, member or
     partner), no chatter, and ``_log_access = False`` so that Odoo stores no create/write user or date that
     could tie a ballot to who entered or cast it. Ballots are numbered by a per-campaign counter, not by time.
+
+    The order of entry still tells something when the voters cast their ballots one after the other on the
+    booth terminal: such ballots are *sealed* (a global record rule hides them from everyone, administrator
+    included) until the tally, which shuffles their contents among their rows (lines re-created in a random
+    order) before unsealing them. Their ids, numbers and line ids then say nothing about who voted when.
     """
 
     _name = "party.evaluation.ballot"
@@ -33,6 +49,8 @@ class PartyEvaluationBallot(models.Model):
              "terminal of the secret booth, which is logged in as the scrutineer; online ballots are cast by the "
              "voter on the member portal with a one-time token.")
     spoiled = fields.Boolean(readonly=True, help="A spoiled ballot counts as cast but not in the tally.")
+    sealed = fields.Boolean(readonly=True, index=True,
+                            help="Cast on the booth terminal and not tallied yet: nobody can read it.")
     line_ids = fields.One2many("party.evaluation.ballot.line", "ballot_id", string="Grades", readonly=True)
     summary = fields.Char(compute="_compute_summary")
 
@@ -78,24 +96,31 @@ class PartyEvaluationBallot(models.Model):
                 if vals.get("spoiled"):
                     vals["line_ids"] = []
             campaign._system().ballot_counter = counter
-        ballots = super().create(vals_list)
-        ballots._check_capacity()
-        ballots._check_lines()
-        return ballots
+        for vals in vals_list:
+            vals["sealed"] = vals.get("channel", "paper") in SEALED_CHANNELS
+        ballots = super(PartyEvaluationBallot, self.with_context(**{LINES_FLAG: WORKFLOW})).create(vals_list)
+        # a sealed ballot is not readable, not even by who just cast it: the checks read it as the system
+        ballots.sudo()._check_capacity()
+        ballots.sudo()._check_lines()
+        return ballots.with_env(self.env)
 
     def _check_editable_ballot(self):
-        if any(ballot.campaign_id.state != "voting" or ballot.round != ballot.campaign_id.round for ballot in self):
+        if any(ballot.campaign_id.state != "voting" or ballot.round != ballot.campaign_id.round
+               for ballot in self.sudo()):
             raise UserError(self.env._("Counted ballots are archived as they are and cannot be changed."))
 
     def write(self, vals):
         self._check_editable_ballot()
         if set(vals) & {"campaign_id", "number", "round"}:
             raise UserError(self.env._("The campaign, number and round of a ballot cannot be changed."))
-        res = super().write(vals)
+        if set(vals) & {"channel", "sealed"} and not in_workflow(self.env, LINES_FLAG):
+            raise UserError(self.env._("The channel of a ballot and its seal cannot be changed."))
+        ballots = self.with_context(**{LINES_FLAG: WORKFLOW})
+        res = super(PartyEvaluationBallot, ballots).write(vals)
         if "voter_type" in vals:
             self._check_capacity()
         if vals.get("spoiled"):
-            self.line_ids.unlink()
+            ballots.line_ids.unlink()
         self._check_lines()
         return res
 
@@ -143,3 +168,31 @@ class PartyEvaluationBallot(models.Model):
             if wrong:
                 raise ValidationError(self.env._("%s is not evaluated in this campaign.",
                                                  ", ".join(wrong.member_id.mapped("name"))))
+            if not ballot.spoiled:
+                missing = ballot.campaign_id.participant_ids.filtered("evaluated") - participants
+                if missing:
+                    raise ValidationError(self.env._(
+                        "A valid ballot gives a grade (or an abstention) for every evaluated member; missing: %s. "
+                        "Mark the ballot as spoiled if it cannot be read.",
+                        ", ".join(missing[:10].member_id.mapped("name"))))
+
+    @api.model
+    def _unseal(self, campaign):
+        """At the tally: shuffle the contents of the current round's sealed ballots among their rows, re-create
+        their lines in a random order, then unseal them. Returns the ballots unsealed."""
+        Ballot = self.sudo().with_context(**{LINES_FLAG: WORKFLOW})
+        sealed = Ballot.search([("campaign_id", "=", campaign.id), ("round", "=", campaign.round),
+                                ("sealed", "=", True)], order="id")
+        if not sealed:
+            return sealed
+        contents = [(ballot.voter_type, ballot.spoiled, [(line.participant_id.id, line.grade)
+                                                         for line in ballot.line_ids]) for ballot in sealed]
+        rng = random.SystemRandom()
+        rng.shuffle(contents)
+        sealed.line_ids.unlink()
+        for ballot, (voter_type, spoiled, grades) in zip(sealed, contents):
+            rng.shuffle(grades)
+            ballot.write({"voter_type": voter_type, "spoiled": spoiled, "sealed": False, "line_ids": [
+                Command.create({"participant_id": participant_id, "grade": grade})
+                for participant_id, grade in grades]})
+        return sealed

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.party_member_points.models.party_workflow import in_workflow
 
 from . import evaluation_rules as rules
 
@@ -26,10 +29,23 @@ class PartyEvaluationBallotLine(models.Model):
         ("ballot_participant_uniq", "unique(ballot_id, participant_id)", "A ballot grades each member once."),
     ]
 
+    def _check_through_ballot(self):
+        if not in_workflow(self.env, "evaluation_ballot_lines"):
+            raise UserError(self.env._("The grades of a ballot are changed on the ballot itself."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_through_ballot()
+        self.env["party.evaluation.ballot"].browse({vals.get("ballot_id") for vals in vals_list}) \
+            ._check_editable_ballot()
+        return super().create(vals_list)
+
     def write(self, vals):
+        self._check_through_ballot()
         self.ballot_id._check_editable_ballot()
         return super().write(vals)
 
     def unlink(self):
+        self._check_through_ballot()
         self.ballot_id._check_editable_ballot()
         return super().unlink()

@@ -6,6 +6,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, given_fields, in_workflow
+
 from . import evaluation_rules as rules
 
 STATES = [
@@ -37,6 +39,14 @@ SETTING_FIELDS = {
 # Fields still writable on a published or closed campaign (chatter and activities).
 FROZEN_ALLOWED_FIELDS = {"message_main_attachment_id", "activity_ids", "message_follower_ids", "message_ids",
                          "issue_ids", "rectification_ids"}
+# Written by the workflow buttons only (approvals, votes, resolution, publication).
+FLOW_FIELDS = {
+    "state", "round", "ballot_counter", "plan_submit_date", "plan_approval_date", "plan_approver_id",
+    "plan_rejection_reason", "materials_approved", "materials_approver_id", "meeting_id", "resolution_date",
+    "result_approval_date", "result_approver_id", "send_back_reason", "publish_date", "close_date",
+}
+# The branch resolution is written while the committee decides, and fixed once it is submitted upwards.
+RESOLUTION_STATES = ("proposal", "hearing", "resolution")
 # Maximum number of names quoted in a refusal message.
 MAX_NAMES = 10
 
@@ -143,9 +153,12 @@ class PartyEvaluationCampaign(models.Model):
     determination_ids = fields.One2many(
         "party.evaluation.participant", "campaign_id", string="Determination",
         domain=["|", ("evaluated", "=", True), ("is_probationary", "=", True)])
-    ballot_ids = fields.One2many("party.evaluation.ballot", "campaign_id", string="Ballots")
-    rectification_ids = fields.One2many("party.evaluation.rectification", "campaign_id", string="Rectifications")
-    issue_ids = fields.One2many("party.evaluation.issue", "campaign_id", string="Rectification List")
+    ballot_ids = fields.One2many("party.evaluation.ballot", "campaign_id", string="Ballots",
+                                 groups="party_member_points.group_party_officer")
+    rectification_ids = fields.One2many("party.evaluation.rectification", "campaign_id", string="Rectifications",
+                                        groups="party_member_points.group_party_officer")
+    issue_ids = fields.One2many("party.evaluation.issue", "campaign_id", string="Rectification List",
+                                groups="party_member_points.group_party_officer")
 
     # Counts
     participant_count = fields.Integer(compute="_compute_counts")
@@ -171,7 +184,8 @@ class PartyEvaluationCampaign(models.Model):
     member_spoiled_count = fields.Integer(string="Spoiled Member Ballots", compute="_compute_ballot_counts")
     public_ballot_count = fields.Integer(string="Public Ballots", compute="_compute_ballot_counts")
     public_spoiled_count = fields.Integer(string="Spoiled Public Ballots", compute="_compute_ballot_counts")
-    rectification_count = fields.Integer(compute="_compute_rectification_count")
+    rectification_count = fields.Integer(compute="_compute_rectification_count",
+                                         groups="party_member_points.group_party_officer")
 
     _sql_constraints = [
         ("ballot_counter_positive", "CHECK(ballot_counter >= 0)", "The ballot counter cannot be negative."),
@@ -193,7 +207,7 @@ class PartyEvaluationCampaign(models.Model):
     @api.depends("participant_ids.expected", "mass_rep_ratio")
     def _compute_mass_rep_count(self):
         for campaign in self:
-            expected = len(campaign.participant_ids.filtered("expected"))
+            expected = len(campaign.sudo().participant_ids.filtered("expected"))
             campaign.mass_rep_count = rules.mass_representatives_needed(expected, campaign.mass_rep_ratio)
 
     @api.depends("participant_ids.expected", "participant_ids.evaluated", "participant_ids.voting",
@@ -201,7 +215,8 @@ class PartyEvaluationCampaign(models.Model):
                  "participant_ids.attendance", "quorum_ratio", "group_split_size")
     def _compute_counts(self):
         for campaign in self:
-            lines = campaign.participant_ids
+            # counts of the meeting record: also shown to a member reading their published result
+            lines = campaign.sudo().participant_ids
             expected = lines.filtered("expected")
             campaign.participant_count = len(lines)
             campaign.evaluated_count = len(lines.filtered("evaluated"))
@@ -221,7 +236,7 @@ class PartyEvaluationCampaign(models.Model):
                  "excellent_min_share", "excellent_max_share")
     def _compute_grade_counts(self):
         for campaign in self:
-            evaluated = campaign.participant_ids.filtered("evaluated")
+            evaluated = campaign.sudo().participant_ids.filtered("evaluated")
             grades = [p.final_grade or p.committee_grade for p in evaluated]
             campaign.excellent_count = grades.count("excellent")
             campaign.qualified_count = grades.count("qualified")
@@ -314,8 +329,19 @@ class PartyEvaluationCampaign(models.Model):
                 raise ValidationError(self.env._("The number of mass representatives cannot be negative."))
 
     # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_workflow(self.env, "evaluation_system"):
+            forged = given_fields(vals_list, FLOW_FIELDS - {"state", "round"})
+            if forged or any(vals.get("state", "draft") != "draft" or vals.get("round", 1) != 1
+                             for vals in vals_list):
+                raise UserError(self.env._(
+                    "A campaign starts as a draft plan; its approvals, votes and results are recorded by its "
+                    "buttons."))
+        return super().create(vals_list)
+
     def write(self, vals):
-        if not self.env.context.get("evaluation_system"):
+        if not in_workflow(self.env, "evaluation_system"):
             fields_written = set(vals)
             if "online_ballot" in vals:
                 started = self.filtered(lambda c: c.state not in ("draft", "submitted", "approved", "preparation",
@@ -324,6 +350,15 @@ class PartyEvaluationCampaign(models.Model):
                     raise UserError(self.env._(
                         "The online ballot of %s can only be switched on or off before the vote starts.",
                         _names(started)))
+            flow = fields_written & FLOW_FIELDS
+            if flow:
+                raise UserError(self.env._(
+                    "These fields are set by the evaluation workflow and cannot be edited: %s",
+                    ", ".join(sorted(self._fields[f]._description_string(self.env) for f in flow))))
+            if "resolution_note" in vals and any(c.state not in RESOLUTION_STATES for c in self):
+                raise UserError(self.env._(
+                    "The branch resolution is written while the committee decides; it cannot be changed once "
+                    "submitted to the upper committee."))
             for campaign in self:
                 if campaign.state in ("published", "closed") and fields_written - FROZEN_ALLOWED_FIELDS:
                     raise UserError(self.env._(
@@ -348,8 +383,8 @@ class PartyEvaluationCampaign(models.Model):
         return fields.Date.context_today(self)
 
     def _system(self):
-        """The campaign with the context flag that lets the workflow write protected fields."""
-        return self.with_context(evaluation_system=True)
+        """The campaign with the trusted flag that lets the workflow write protected fields."""
+        return self.with_context(evaluation_system=WORKFLOW)
 
     def _check_state(self, *states):
         labels = dict(self._fields["state"]._description_selection(self.env))
@@ -430,7 +465,7 @@ class PartyEvaluationCampaign(models.Model):
             if not campaign._evaluated():
                 problems.append(self.env._("Load the members to evaluate (button “Load Members”)."))
             campaign._raise_problems(self.env._("The plan cannot be submitted:"), problems)
-            campaign.write({"state": "submitted", "plan_submit_date": today, "plan_rejection_reason": False})
+            campaign._system().write({"state": "submitted", "plan_submit_date": today, "plan_rejection_reason": False})
             note = self.env._(
                 "Plan of %(name)s: meeting on %(date)s, %(evaluated)s members evaluated, %(pending)s exclusion(s) "
                 "from the expected attendance to confirm.", name=campaign.name, date=campaign.meeting_date,
@@ -455,7 +490,7 @@ class PartyEvaluationCampaign(models.Model):
                     "The plan must be approved at least %(days)s days before the meeting (%(date)s); it is too late "
                     "to approve it today. Send it back so the branch sets a later meeting date.",
                     days=campaign.approval_lead_days, date=campaign.meeting_date))
-            campaign.write({"state": "approved", "plan_approval_date": today,
+            campaign._system().write({"state": "approved", "plan_approval_date": today,
                             "plan_approver_id": self.env.user.id})
             campaign.activity_feedback(["party_evaluation.mail_activity_type_plan_approval"],
                                        feedback=self.env._("Plan approved."))
@@ -465,21 +500,21 @@ class PartyEvaluationCampaign(models.Model):
         self._check_state("submitted")
         self._check_upper()
         for campaign in self:
-            campaign.write({"state": "draft", "plan_rejection_reason": reason})
+            campaign._system().write({"state": "draft", "plan_rejection_reason": reason})
             campaign.activity_feedback(["party_evaluation.mail_activity_type_plan_approval"], feedback=reason)
             campaign.message_post(body=self.env._("Plan sent back to the branch: %s", reason))
         return True
 
     def action_start_preparation(self):
         self._check_state("approved")
-        self.write({"state": "preparation"})
+        self._system().write({"state": "preparation"})
         return True
 
     def action_approve_materials(self):
         """Upper committee: the meeting materials were reviewed (五个不准: no meeting without approved materials)."""
         self._check_state("approved", "preparation")
         self._check_upper()
-        self.write({"materials_approved": True, "materials_approver_id": self.env.user.id})
+        self._system().write({"materials_approved": True, "materials_approver_id": self.env.user.id})
         self.activity_feedback(["party_evaluation.mail_activity_type_materials_review"])
         return True
 
@@ -557,7 +592,7 @@ class PartyEvaluationCampaign(models.Model):
         for campaign in self:
             campaign._raise_problems(self.env._("The evaluation meeting cannot be opened:"),
                                      campaign._meeting_gate_problems())
-            campaign.write({"state": "meeting"})
+            campaign._system().write({"state": "meeting"})
         return True
 
     def action_start_voting(self):
@@ -586,7 +621,7 @@ class PartyEvaluationCampaign(models.Model):
                     "%(present)s mass representatives present, but only %(invited)s were invited.",
                     present=campaign.mass_reps_present, invited=campaign.mass_rep_count))
             campaign._file_meeting()
-            campaign.write({"state": "voting"})
+            campaign._system().write({"state": "voting"})
         return True
 
     def _file_meeting(self):
@@ -687,9 +722,10 @@ class PartyEvaluationCampaign(models.Model):
         for campaign in self:
             if not campaign.member_ballot_count - campaign.member_spoiled_count:
                 raise UserError(self.env._("No valid member ballot was entered for %s.", campaign.name))
+            self.env["party.evaluation.ballot"]._unseal(campaign)
             campaign._evaluated()._compute_tally()
             campaign._evaluated()._compute_proposals()
-            campaign.write({"state": "tallied"})
+            campaign._system().write({"state": "tallied"})
             campaign.message_post(body=self.env._(
                 "Ballots counted (round %(round)s): %(member)s member ballots (%(mspoiled)s spoiled), %(public)s "
                 "public ballots (%(pspoiled)s spoiled).", round=campaign.round,
@@ -708,7 +744,7 @@ class PartyEvaluationCampaign(models.Model):
                     "override_reason": False,
                     "disposal": participant._default_disposal(),
                 })
-            campaign.write({"state": "proposal"})
+            campaign._system().write({"state": "proposal"})
         return True
 
     def _proposal_problems(self):
@@ -742,7 +778,7 @@ class PartyEvaluationCampaign(models.Model):
         self._check_state("proposal")
         for campaign in self:
             campaign._raise_problems(self.env._("The proposal is not complete:"), campaign._proposal_problems())
-            campaign.write({"state": "hearing"})
+            campaign._system().write({"state": "hearing"})
         return True
 
     def action_resolve(self):
@@ -757,7 +793,7 @@ class PartyEvaluationCampaign(models.Model):
                     "These members must be heard before the branch resolution: %s", _names(not_heard)))
             for participant in campaign._evaluated():
                 participant._system().final_grade = participant.committee_grade
-            campaign.write({"state": "resolution", "resolution_date": self._today()})
+            campaign._system().write({"state": "resolution", "resolution_date": self._today()})
         return True
 
     def action_submit_results(self):
@@ -765,7 +801,7 @@ class PartyEvaluationCampaign(models.Model):
         self._check_state("resolution")
         for campaign in self:
             campaign._check_excellent_quota()
-            campaign.write({"state": "upper_review"})
+            campaign._system().write({"state": "upper_review"})
             campaign.activity_schedule(
                 "party_evaluation.mail_activity_type_result_approval",
                 summary=self.env._("Approve the evaluation results"),
@@ -780,7 +816,7 @@ class PartyEvaluationCampaign(models.Model):
         self._check_upper()
         for campaign in self:
             campaign._check_excellent_quota()
-            campaign.write({"state": "upper_approved", "result_approval_date": self._today(),
+            campaign._system().write({"state": "upper_approved", "result_approval_date": self._today(),
                             "result_approver_id": self.env.user.id, "send_back_reason": False})
             campaign.activity_feedback(["party_evaluation.mail_activity_type_result_approval"],
                                        feedback=self.env._("Results approved."))
@@ -797,11 +833,11 @@ class PartyEvaluationCampaign(models.Model):
             evaluated = campaign._evaluated()
             if redo == "voting":
                 evaluated._reset_results()
-                campaign.write({"state": "voting", "round": campaign.round + 1, "send_back_reason": reason,
+                campaign._system().write({"state": "voting", "round": campaign.round + 1, "send_back_reason": reason,
                                 "resolution_date": False})
             else:
                 evaluated._system().write({"final_grade": False, "heard": False})
-                campaign.write({"state": "proposal", "send_back_reason": reason, "resolution_date": False})
+                campaign._system().write({"state": "proposal", "send_back_reason": reason, "resolution_date": False})
             campaign.activity_feedback(["party_evaluation.mail_activity_type_result_approval"], feedback=reason)
             what = self.env._("a new vote") if redo == "voting" else self.env._("a new committee proposal")
             campaign.message_post(body=self.env._("The upper committee sent the results back for %(what)s: %(reason)s",
@@ -815,7 +851,7 @@ class PartyEvaluationCampaign(models.Model):
         self._check_state("upper_approved")
         today = self._today()
         for campaign in self:
-            campaign.write({"state": "published", "publish_date": today})
+            campaign._system().write({"state": "published", "publish_date": today})
             participants = campaign.participant_ids
             participants.filtered("final_grade")._post_points()
             participants.filtered("disposal")._apply_disposal()
@@ -847,12 +883,12 @@ class PartyEvaluationCampaign(models.Model):
         self.activity_unlink(["party_evaluation.mail_activity_type_plan_approval",
                               "party_evaluation.mail_activity_type_materials_review",
                               "party_evaluation.mail_activity_type_exclusion_confirmation"])
-        self.write({"state": "cancelled"})
+        self._system().write({"state": "cancelled"})
         return True
 
     def action_reset_draft(self):
         self._check_state("cancelled")
-        self.write({"state": "draft", "plan_approval_date": False, "plan_approver_id": False,
+        self._system().write({"state": "draft", "plan_approval_date": False, "plan_approver_id": False,
                     "materials_approved": False, "materials_approver_id": False})
         return True
 

@@ -5,6 +5,7 @@ class PartyEvaluationIssue(models.Model):
     """A line of the branch's rectification list (整改清单, DOMAIN.md 3.8): problem, measure, owner, deadline."""
 
     _name = "party.evaluation.issue"
+    _inherit = ["mail.thread"]
     _description = "Branch Rectification List Item"
     _order = "state_sequence, deadline, id"
 
@@ -15,7 +16,7 @@ class PartyEvaluationIssue(models.Model):
     measure = fields.Text(string="Measure")
     owner_id = fields.Many2one("res.users", string="Owner")
     deadline = fields.Date()
-    state = fields.Selection([("open", "Open"), ("in_progress", "In Progress"), ("done", "Done")],
+    state = fields.Selection([("open", "Open"), ("in_progress", "In Progress"), ("done", "Done")], tracking=True,
                              default="open", required=True)
     state_sequence = fields.Integer(compute="_compute_state_sequence", store=True)
     done_date = fields.Date()

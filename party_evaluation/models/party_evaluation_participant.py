@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, given_fields, in_workflow
+
 from . import evaluation_rules as rules
 
 OFFICER = "party_member_points.group_party_officer"
@@ -48,6 +50,7 @@ class PartyEvaluationParticipant(models.Model):
     """One member in one evaluation campaign: role, preparation, attendance, tally and outcome."""
 
     _name = "party.evaluation.participant"
+    _inherit = ["mail.thread"]
     _description = "Evaluation Participant"
     _order = "campaign_id, party_group_id, member_name, id"
     _rec_name = "member_id"
@@ -75,7 +78,8 @@ class PartyEvaluationParticipant(models.Model):
     exclusion_note = fields.Char(groups=OFFICER)
     exclusion_state = fields.Selection(
         [("none", "Counted"), ("proposed", "Exclusion Proposed"), ("confirmed", "Exclusion Confirmed"),
-         ("rejected", "Exclusion Rejected")], default="none", required=True, readonly=True, groups=OFFICER)
+         ("rejected", "Exclusion Rejected")], default="none", required=True, readonly=True, groups=OFFICER,
+        tracking=True)
     exclusion_decided_by_id = fields.Many2one("res.users", string="Exclusion Decided by", readonly=True,
                                               groups=OFFICER)
     exclusion_decision_date = fields.Date(readonly=True, groups=OFFICER)
@@ -141,18 +145,18 @@ class PartyEvaluationParticipant(models.Model):
         readonly=True, groups=OFFICER)
     proposal_note = fields.Char(string="Proposal Basis", readonly=True, groups=OFFICER,
                                 help="Why the rules lead to the proposed grade.")
-    committee_grade = fields.Selection(rules.GRADES, string="Committee Proposal", groups=OFFICER)
+    committee_grade = fields.Selection(rules.GRADES, string="Committee Proposal", groups=OFFICER, tracking=True)
     is_override = fields.Boolean(compute="_compute_is_override", groups=OFFICER)
     override_reason = fields.Text(groups=OFFICER, help="Why the committee's grade differs from the proposal.")
-    heard = fields.Boolean(string="Member Heard", groups=OFFICER)
+    heard = fields.Boolean(string="Member Heard", groups=OFFICER, tracking=True)
     heard_date = fields.Date(groups=OFFICER)
     member_statement = fields.Text(string="Member's Statement", groups=OFFICER,
                                    help="What the member said when heard, or their appeal (申诉).")
-    final_grade = fields.Selection(rules.GRADES, readonly=True, index=True)
+    final_grade = fields.Selection(rules.GRADES, readonly=True, index=True, tracking=True)
     grade_reason = fields.Text(string="Reason", groups=OFFICER)
-    disposal = fields.Selection(DISPOSALS)
+    disposal = fields.Selection(DISPOSALS, tracking=True)
     extension_months = fields.Integer(string="Extension (months)", groups=OFFICER)
-    disposal_done = fields.Boolean(readonly=True, groups=OFFICER)
+    disposal_done = fields.Boolean(readonly=True, groups=OFFICER, tracking=True)
     disposal_date = fields.Date(readonly=True, groups=OFFICER)
     rectification_id = fields.Many2one("party.evaluation.rectification", readonly=True, groups=OFFICER)
     points_posted = fields.Boolean(readonly=True, groups=OFFICER)
@@ -282,7 +286,13 @@ class PartyEvaluationParticipant(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        system = in_workflow(self.env, "evaluation_system")
+        if not system:
+            self._check_create_values(vals_list)
         for vals in vals_list:
+            if not system:
+                vals["exclusion_state"] = "proposed" if vals.get("exclusion_reason") else "none"
+                vals.pop("is_probationary", None)
             if vals.get("exclusion_reason") and "exclusion_state" not in vals:
                 vals["exclusion_state"] = "proposed"
             member = self.env["party.member"].browse(vals.get("member_id"))
@@ -290,13 +300,40 @@ class PartyEvaluationParticipant(models.Model):
                 vals["is_probationary"] = member.stage == "probationary"
                 if vals["is_probationary"]:
                     vals.update(evaluated=False, voting=False)
-        participants = super().create(vals_list)
+        # one line per member of the branch: no "created" note nor follower on each
+        participants = super(PartyEvaluationParticipant, self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True)).create(vals_list).with_env(self.env)
         participants.filtered(lambda p: p.exclusion_state == "proposed").campaign_id \
             ._schedule_exclusion_confirmation()
         return participants
 
+    def _check_create_values(self, vals_list):
+        """A participant is added while the campaign is being prepared, with what an officer may edit at that
+        stage: never with a tally, a grade, a disposal or a confirmed exclusion."""
+        labels = dict(self.env["party.evaluation.campaign"]._fields["state"]._description_selection(self.env))
+        forged = given_fields(vals_list, SYSTEM_FIELDS - {"campaign_id", "member_id", "is_probationary",
+                                                          "exclusion_state"})
+        if forged:
+            raise UserError(self.env._(
+                "These fields are set by the evaluation workflow and cannot be edited: %s",
+                ", ".join(self._fields[f]._description_string(self.env) for f in forged)))
+        for vals in vals_list:
+            campaign = self.env["party.evaluation.campaign"].browse(vals.get("campaign_id"))
+            if campaign.state not in ("draft", "submitted", "approved", "preparation"):
+                raise UserError(self.env._(
+                    "Members are added to a campaign before its meeting, not while it is “%s”.",
+                    labels.get(campaign.state, "-")))
+            for group, states in EDITABLE_IN_STATES.items():
+                touched = [name for name in group if vals.get(name)]
+                if touched and campaign.state not in states:
+                    raise UserError(self.env._(
+                        "%(name)s: %(fields)s cannot be changed while the campaign is “%(state)s”.",
+                        name=self.env["party.member"].browse(vals.get("member_id")).name or "-",
+                        state=labels[campaign.state],
+                        fields=", ".join(sorted(self._fields[f]._description_string(self.env) for f in touched))))
+
     def write(self, vals):
-        if not self.env.context.get("evaluation_system"):
+        if not in_workflow(self.env, "evaluation_system"):
             self._check_editable(set(vals))
             if "exclusion_reason" in vals:
                 vals = dict(vals, exclusion_state="proposed" if vals["exclusion_reason"] else "none",
@@ -331,7 +368,7 @@ class PartyEvaluationParticipant(models.Model):
         return super().unlink()
 
     def _system(self):
-        return self.with_context(evaluation_system=True)
+        return self.with_context(evaluation_system=WORKFLOW)
 
     @api.onchange("exclusion_reason")
     def _onchange_exclusion_reason(self):

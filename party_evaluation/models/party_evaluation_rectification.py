@@ -4,8 +4,14 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
+
 # Days before the deadline when the helpers and the secretary are reminded to prepare the re-judgement.
 REMINDER_DAYS = 30
+# Moved by the buttons (start, deadline check, re-judgement) only.
+FLOW_FIELDS = {"state", "outcome_date"}
+# Fixed once the rectification has started: it runs its full term (S000: no second extension).
+FIXED_ONCE_STARTED = {"member_id", "campaign_id", "participant_id", "start_date", "deadline"}
 
 
 class PartyEvaluationRectification(models.Model):
@@ -103,12 +109,18 @@ class PartyEvaluationRectification(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        check_flow_create(self, vals_list, FLOW_FIELDS, "evaluation_system", {"state": "draft"})
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("party.evaluation.rectification") or "/"
         return super().create(vals_list)
 
     def write(self, vals):
+        check_flow_write(self, vals, FLOW_FIELDS, "evaluation_system")
+        if FIXED_ONCE_STARTED & set(vals) and any(r.state != "draft" for r in self):
+            raise UserError(self.env._(
+                "The member, the evaluation and the period of a rectification are fixed once the pledge is signed: "
+                "it lasts until its deadline and is not shortened nor extended."))
         if any(r.state == "done" for r in self) and set(vals) - {"message_main_attachment_id"}:
             raise UserError(self.env._("A finished rectification is part of the record and cannot be changed."))
         return super().write(vals)
@@ -138,7 +150,7 @@ class PartyEvaluationRectification(models.Model):
             if problems:
                 raise UserError(self.env._("The rectification of %s cannot start:", rectification.member_id.name)
                                 + "\n" + "\n".join(f"• {p}" for p in problems))
-            rectification.state = "in_progress"
+            rectification.with_context(evaluation_system=WORKFLOW).state = "in_progress"
             reminder_user = rectification.helper_committee_id.user_id or rectification._responsible_user()
             rectification.activity_schedule(
                 "party_evaluation.mail_activity_type_rectification_reminder",
@@ -160,7 +172,7 @@ class PartyEvaluationRectification(models.Model):
         today = today or fields.Date.context_today(self)
         due = self.search([("state", "=", "in_progress"), ("deadline", "<=", today)])
         for rectification in due:
-            rectification.state = "due"
+            rectification.with_context(evaluation_system=WORKFLOW).state = "due"
             rectification.activity_schedule(
                 "party_evaluation.mail_activity_type_rectification_judgement",
                 summary=self.env._("Re-judge the rectification of %s", rectification.member_id.name),
@@ -187,7 +199,7 @@ class PartyEvaluationRectification(models.Model):
                 member._set_status("persuaded_out", today, rectification.outcome_reason)
             elif rectification.outcome == "removal":
                 member._set_status("removed", today, rectification.outcome_reason)
-            rectification.write({"state": "done", "outcome_date": today})
+            rectification.with_context(evaluation_system=WORKFLOW).write({"state": "done", "outcome_date": today})
             rectification.activity_feedback(["party_evaluation.mail_activity_type_rectification_reminder",
                                              "party_evaluation.mail_activity_type_rectification_judgement"],
                                             feedback=rectification.outcome_reason)

@@ -5,3 +5,5 @@ from . import test_access
 from . import test_exports_dashboard
 from . import test_ui
 from . import test_online_ballot
+from . import test_access_matrix
+from . import test_secrecy_integrity

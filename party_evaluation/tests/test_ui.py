@@ -1,5 +1,7 @@
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.party_member_points.models.party_workflow import workflow
+
 
 @tagged("post_install", "-at_install")
 class TestBallotEntryTour(HttpCase):
@@ -9,7 +11,7 @@ class TestBallotEntryTour(HttpCase):
         if not campaign:
             self.skipTest("demo data not loaded")
         # The meeting is held and the quorum reached (the workflow itself is tested in test_campaign_flow).
-        campaign._attending().with_context(evaluation_system=True).write({"attendance": "present"})
+        workflow(campaign._attending(), "evaluation_system").write({"attendance": "present"})
         campaign._system().write({"state": "voting", "mass_reps_present": 3})
         self.start_tour("/odoo", "party_evaluation_ballot_entry", login="secretary")
         ballots = self.env["party.evaluation.ballot"].search([("campaign_id", "=", campaign.id)])

@@ -26,3 +26,4 @@ from . import hr_employee
 from . import party_hr_performance_report
 from . import ir_actions_report
 from . import party_organization_overview
+from . import mail_message

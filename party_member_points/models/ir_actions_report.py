@@ -2,6 +2,7 @@ import functools
 import subprocess
 
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.tools.pdf import merge_pdf
 
 from odoo.addons.base.models.ir_actions_report import _get_wkhtmltopdf_bin
@@ -19,6 +20,18 @@ def wkhtmltopdf_is_patched():
 
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
+
+    def _get_rendering_context(self, report, docids, data):
+        """Party reports are printed only by the groups they are meant for and only on records the user may
+        read. Odoo's report routes (/report/html|pdf/...) do not check the report's groups, and a template may
+        read its data as superuser (totals, tallies): without this, any user who can read a campaign could
+        print its tally sheet by typing the URL."""
+        if not self.env.su and (report.model or "").startswith("party."):
+            user = self.env.user
+            if report.groups_id and not (report.groups_id & user.groups_id):
+                raise AccessError(self.env._("You are not allowed to print “%s”.", report.name))
+            self.env[report.model].browse(docids).check_access("read")
+        return super()._get_rendering_context(report, docids, data)
 
     def _run_wkhtmltopdf(self, bodies, report_ref=False, header=None, footer=None, landscape=False,
                          specific_paperformat_args=None, set_viewport_size=False):

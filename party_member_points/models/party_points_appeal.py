@@ -1,11 +1,17 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .party_workflow import WORKFLOW, given_fields, in_workflow
+
 APPEAL_STATES = [
     ("submitted", "Submitted"),
     ("accepted", "Accepted"),
     ("dismissed", "Dismissed"),
 ]
+# Written by the answer only.
+ANSWER_FIELDS = {"state", "answer", "answered_by_id", "answer_date", "correction_entry_id"}
+# What the appellant says: written by the appellant only.
+APPELLANT_FIELDS = {"reason", "period_id", "member_id", "entry_id", "escalated"}
 
 
 class PartyPointsAppeal(models.Model):
@@ -44,11 +50,15 @@ class PartyPointsAppeal(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("state", "submitted") != "submitted" for vals in vals_list) \
+                or given_fields(vals_list, ANSWER_FIELDS - {"state"}):
+            raise UserError(self.env._("An appeal is filed unanswered; the branch answers it with the Answer button."))
         appeals = super().create(vals_list)
         today = fields.Date.context_today(self)
         activity_type = self.env.ref("party_member_points.mail_activity_type_points_appeal")
         for appeal in appeals:
-            period = appeal.period_id
+            # read as the system: the member may not read a period that is not published (yet)
+            period = appeal.sudo().period_id
             if not period._appeal_window_open(today):
                 if period.state == "published" and period.publication_end:
                     raise UserError(self.env._(
@@ -70,17 +80,21 @@ class PartyPointsAppeal(models.Model):
         return appeals
 
     def write(self, vals):
-        if not self.env.context.get("party_points_appeal_answer"):
-            if self.filtered(lambda a: a.state != "submitted") and {"reason", "period_id", "member_id",
-                                                                     "entry_id", "state"} & set(vals):
+        if not in_workflow(self.env, "party_points_appeal_answer"):
+            statement = APPELLANT_FIELDS & set(vals)
+            if self.filtered(lambda a: a.state != "submitted") and statement:
                 raise UserError(self.env._("An answered appeal cannot be changed."))
-            if "state" in vals:
+            if statement and not self.env.su and self.filtered(lambda a: a.create_uid != self.env.user):
+                raise UserError(self.env._("Only the member who filed an appeal may change what it says."))
+            if ANSWER_FIELDS & set(vals):
                 raise UserError(self.env._("Answer the appeal with the Answer button."))
         return super().write(vals)
 
     def unlink(self):
         if any(appeal.state != "submitted" for appeal in self):
             raise UserError(self.env._("An answered appeal is kept on record and cannot be deleted."))
+        if not self.env.su:
+            raise UserError(self.env._("An appeal is answered, not deleted: dismiss it with a reason."))
         return super().unlink()
 
     def _get_answering_user(self):
@@ -109,7 +123,7 @@ class PartyPointsAppeal(models.Model):
                 if not appeal.entry_id:
                     raise UserError(self.env._("The appeal names no entry to reverse."))
                 correction = appeal.entry_id._reverse(self.env._("Appeal accepted: %s", answer))
-            appeal.with_context(party_points_appeal_answer=True).write({
+            appeal.with_context(party_points_appeal_answer=WORKFLOW).write({
                 "state": outcome, "answer": answer, "answered_by_id": self.env.uid,
                 "answer_date": fields.Datetime.now(), "correction_entry_id": correction.id})
             appeal.activity_feedback(["party_member_points.mail_activity_type_points_appeal"], feedback=answer)

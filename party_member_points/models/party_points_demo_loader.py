@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 
 from .party_points_logic import period_bounds
+from .party_workflow import WORKFLOW
 
 
 class PartyDemoLoader(models.AbstractModel):
@@ -52,8 +53,8 @@ class PartyDemoLoader(models.AbstractModel):
         for period in closed_periods:
             period.action_review()
             period.action_publish()
-            period.write({"publication_start": period.date_to + relativedelta(days=3)})
-            period.with_context(party_points_period_flow=True).write({
+            period.with_context(party_points_period_flow=WORKFLOW).write({
+                "publication_start": period.date_to + relativedelta(days=3),
                 "publication_end": period.date_to + relativedelta(days=8)})
             period.action_close()
 

@@ -1,11 +1,14 @@
+import math
 import re
 from collections import defaultdict
 from datetime import date as date_type
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from .party_points_logic import apply_cap, apply_floor, apply_magnitude_cap, fmt_points, period_bounds
+from .party_workflow import WORKFLOW, given_fields, in_workflow
 
 ENTRY_STATES = [
     ("draft", "Draft"),
@@ -20,6 +23,12 @@ IMMUTABLE_FIELDS = {
     "attachment_ids", "evidence_note", "witness_ids", "witness_names", "source_ref", "reversed_entry_id",
     "reversal_reason", "reject_reason", "proposer_id", "submit_date", "approver_id", "approval_date", "is_automatic",
     "cap_note",
+}
+# Fields only the workflow writes (posting, approval, reversal, automatic entries): a user never gives them.
+WORKFLOW_FIELDS = {
+    "state", "approver_id", "approval_date", "submit_date", "proposer_id", "is_automatic", "source_ref",
+    "reversed_entry_id", "is_reversed", "reversal_reason", "reject_reason", "cap_note", "requested_points",
+    "component_id", "year", "organization_id", "party_group_id", "company_id", "category",
 }
 
 
@@ -75,6 +84,7 @@ class PartyPointsEntry(models.Model):
                                      "chosen from the register.")
     evidence_required = fields.Boolean(related="rule_id.evidence_required")
     source_ref = fields.Reference(selection="_selection_source_models", string="Source", index=True, readonly=True,
+                                  copy=False,
                                   help="Record the entry comes from: a meeting attendance, a dues month, an "
                                        "evaluation, a mobilization...")
     reversed_entry_id = fields.Many2one("party.points.entry", string="Reverses", index=True, readonly=True,
@@ -172,14 +182,23 @@ class PartyPointsEntry(models.Model):
     def create(self, vals_list):
         Member = self.env["party.member"]
         Rule = self.env["party.points.rule"]
-        system = self.env.context.get("party_points_posting")
+        system = in_workflow(self.env, "party_points_posting")
+        if not system:
+            if any(vals.get("state", "draft") != "draft" for vals in vals_list):
+                raise UserError(self.env._("A new points entry starts as a draft."))
+            forged = given_fields(vals_list, WORKFLOW_FIELDS - {"state", "proposer_id", "requested_points",
+                                                                "cap_note", "component_id"})
+            if forged:
+                raise UserError(self.env._(
+                    "These fields are set by the approval workflow and cannot be given: %s",
+                    ", ".join(self._fields[name]._description_string(self.env) for name in forged)))
         for vals in vals_list:
             member = Member.browse(vals.get("member_id"))
             rule = Rule.browse(vals.get("rule_id"))
             if not member or not rule:
                 raise UserError(self.env._("A points entry needs a member and a rule."))
             scheme = member.organization_id._get_points_scheme()
-            vals.setdefault("scheme_id", rule.scheme_id.id)
+            vals["scheme_id"] = rule.scheme_id.id
             if rule.scheme_id != scheme and not system:
                 raise ValidationError(self.env._(
                     "The rule “%(rule)s” is not part of the scheme of %(member)s (%(scheme)s).",
@@ -187,15 +206,20 @@ class PartyPointsEntry(models.Model):
             vals["component_id"] = rule.component_id.id
             vals.setdefault("name", rule.name)
             if not system:
-                if vals.get("state", "draft") != "draft":
-                    raise UserError(self.env._("A new points entry starts as a draft."))
+                vals.pop("cap_note", None)
+                day = fields.Date.to_date(vals.get("date")) or fields.Date.context_today(self)
+                if day > fields.Date.context_today(self):
+                    raise ValidationError(self.env._(
+                        "Points are recorded for what has happened: %s is in the future.", fields.Date.to_string(day)))
                 if not self._user_can_record(self.env.user, member, rule):
                     raise AccessError(self.env._(
                         "You may not record “%(rule)s” for %(member)s.", rule=rule.name, member=member.name))
                 vals["points"] = self._check_points_for_rule(rule, vals.get("points"))
                 vals["proposer_id"] = self.env.uid
+                vals["requested_points"] = vals["points"]
             elif vals.get("points") is None:
                 vals["points"] = rule.points
+            self._check_finite(vals["points"])
             vals.setdefault("requested_points", vals["points"])
         today = fields.Date.context_today(self)
         self.env["party.points.period"]._check_not_locked([
@@ -220,13 +244,25 @@ class PartyPointsEntry(models.Model):
         """Manual points must be the rule's value, or for a variable rule between 0 and it (same sign)."""
         if points is None or points is False or not rule.allow_custom_points:
             return rule.points
+        self._check_finite(points)
         if points * rule.points < 0 or abs(points) > abs(rule.points):
             raise ValidationError(self.env._(
                 "“%(rule)s” gives between 0 and %(points)s points.", rule=rule.name, points=fmt_points(rule.points)))
         return points
 
+    @api.model
+    def _check_finite(self, points):
+        """Refuse points that are not a finite number (JSON-RPC lets a client send NaN or Infinity)."""
+        if not isinstance(points, (int, float)) or not math.isfinite(points):
+            raise ValidationError(self.env._("Points must be a number, not “%s”.", points))
+
     def write(self, vals):
-        if not self.env.context.get("party_points_posting"):
+        if not in_workflow(self.env, "party_points_posting"):
+            system_fields = (WORKFLOW_FIELDS - {"state"}) & set(vals)
+            if system_fields:
+                raise UserError(self.env._(
+                    "These fields are set by the approval workflow and cannot be changed: %s",
+                    ", ".join(sorted(self._fields[name]._description_string(self.env) for name in system_fields))))
             locked_fields = IMMUTABLE_FIELDS & set(vals)
             if locked_fields:
                 frozen = self.filtered(lambda e: e.state in ("posted", "rejected"))
@@ -241,7 +277,7 @@ class PartyPointsEntry(models.Model):
                         if entry.state == "submitted" and not entry._user_can_decide(self.env.user):
                             raise UserError(self.env._(
                                 "%s is waiting for approval: withdraw it to make changes.", entry.display_name))
-                if "member_id" in vals or "rule_id" in vals:
+                if {"member_id", "rule_id", "scheme_id"} & set(vals):
                     raise UserError(self.env._("Create a new entry instead of changing its member or rule."))
                 if "points" in vals and not self.env.su:
                     for entry in self:
@@ -250,15 +286,19 @@ class PartyPointsEntry(models.Model):
                                 "“%(rule)s” gives %(points)s points; they cannot be changed.",
                                 rule=entry.rule_id.name, points=fmt_points(entry.rule_id.points)))
         if "date" in vals:
+            day = fields.Date.to_date(vals["date"])
+            if not in_workflow(self.env, "party_points_posting") and day and day > fields.Date.context_today(self):
+                raise ValidationError(self.env._(
+                    "Points are recorded for what has happened: %s is in the future.", fields.Date.to_string(day)))
             self.env["party.points.period"]._check_not_locked(
                 [(entry.member_id.organization_id, fields.Date.to_date(vals["date"])) for entry in self]
                 + [(entry.member_id.organization_id, entry.date) for entry in self])
         res = super().write(vals)
         if "attachment_ids" in vals:
             self._attach_evidence()
-        if "points" in vals and not self.env.context.get("party_points_posting"):
+        if "points" in vals and not in_workflow(self.env, "party_points_posting"):
             for entry in self:
-                entry.requested_points = entry.points
+                entry.with_context(party_points_posting=WORKFLOW).requested_points = entry.points
         return res
 
     def unlink(self):
@@ -270,6 +310,41 @@ class PartyPointsEntry(models.Model):
         self.env["party.points.period"]._check_not_locked(
             [(entry.member_id.organization_id, entry.date) for entry in self])
         return super().unlink()
+
+    # ------------------------------------------------------------------ concurrency
+    def init(self):
+        super().init()
+        # one row per member whose postings were serialized (see _lock_ledger); no foreign key on purpose
+        self.env.cr.execute("""
+            CREATE TABLE IF NOT EXISTS party_points_ledger_lock (
+                member_id integer PRIMARY KEY,
+                version integer NOT NULL DEFAULT 0
+            )""")
+
+    @api.model
+    def _lock_ledger(self, members):
+        """Serialize the postings of ``members``: two transactions posting for the same member (two officers
+        approving at once, attendance points recorded twice) would each check the caps and the entries already
+        there against their own snapshot and could overshoot a cap or post the same points twice.
+
+        Each posting bumps the member's row of ``party_points_ledger_lock`` (in member order, against deadlocks):
+        when a concurrent transaction bumped it since our snapshot, this fails with a serialization error and
+        Odoo runs the request again on fresh data, where the caps and the duplicates are seen. A table of its own
+        keeps the lock away from the member rows, which every new entry references (foreign key checks)."""
+        if members:
+            self.env.cr.execute(SQL(
+                "INSERT INTO party_points_ledger_lock (member_id) SELECT unnest(%s::int[]) AS id ORDER BY id "
+                "ON CONFLICT (member_id) DO UPDATE SET version = party_points_ledger_lock.version + 1",
+                sorted(set(members.ids))), log_exceptions=False)
+
+    def _lock_for_decision(self):
+        """Lock the entries before a state change (submit, approve, post, reject, withdraw, reverse), without
+        waiting: a concurrent decision on the same entry makes this request fail at once and be retried by Odoo,
+        and the retry sees the new state ("Only submitted entries can be approved") instead of deciding twice."""
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "SELECT id FROM party_points_entry WHERE id = ANY(%s) ORDER BY id FOR UPDATE NOWAIT", self.ids),
+                log_exceptions=False)
 
     # ------------------------------------------------------------------ caps
     @api.model
@@ -374,6 +449,8 @@ class PartyPointsEntry(models.Model):
         """Post the entries (in date order) with the caps applied. An entry whose cap is already reached is
         refused with a clear message and nothing is posted."""
         entries = self.sorted(lambda e: (e.date, e.id))
+        entries._lock_for_decision()
+        self._lock_ledger(entries.member_id)
         if any(entry.state not in ("draft", "submitted") for entry in entries):
             raise UserError(self.env._("Only draft or submitted entries can be posted."))
         self.env["party.points.period"]._check_not_locked(
@@ -388,7 +465,7 @@ class PartyPointsEntry(models.Model):
         now = fields.Datetime.now()
         approver = approver or self.env.user
         for entry, (allowed, note) in zip(entries, capped):
-            entry.with_context(party_points_posting=True).write({
+            entry.with_context(party_points_posting=WORKFLOW).write({
                 "state": "posted",
                 "requested_points": entry.points,
                 "points": allowed,
@@ -401,6 +478,7 @@ class PartyPointsEntry(models.Model):
         return True
 
     def action_submit(self):
+        self._lock_for_decision()
         for entry in self:
             if entry.state != "draft":
                 raise UserError(self.env._("Only a draft can be submitted."))
@@ -415,7 +493,7 @@ class PartyPointsEntry(models.Model):
                     "A claim older than %s days needs two party members as witnesses.", late_days))
         activity_type = self.env.ref("party_member_points.mail_activity_type_points_approval")
         for entry in self:
-            entry.with_context(party_points_posting=True).write({
+            entry.with_context(party_points_posting=WORKFLOW).write({
                 "state": "submitted", "submit_date": fields.Datetime.now()})
             entry.activity_schedule(
                 activity_type_id=activity_type.id,
@@ -433,13 +511,14 @@ class PartyPointsEntry(models.Model):
         return max(chosen, written)
 
     def action_withdraw(self):
+        self._lock_for_decision()
         for entry in self:
             if entry.state != "submitted":
                 raise UserError(self.env._("Only a submitted entry can be withdrawn."))
             if entry.proposer_id != self.env.user and not entry._user_can_decide(self.env.user):
                 raise UserError(self.env._("Only the proposer can withdraw %s.", entry.display_name))
         self._approval_activities().unlink()
-        self.with_context(party_points_posting=True).write({"state": "draft", "submit_date": False})
+        self.with_context(party_points_posting=WORKFLOW).write({"state": "draft", "submit_date": False})
         return True
 
     def _approval_activities(self):
@@ -454,6 +533,7 @@ class PartyPointsEntry(models.Model):
                     entry.display_name))
 
     def action_approve(self):
+        self._lock_for_decision()
         if any(entry.state != "submitted" for entry in self):
             raise UserError(self.env._("Only submitted entries can be approved."))
         self._check_can_decide()
@@ -465,6 +545,7 @@ class PartyPointsEntry(models.Model):
 
     def action_post(self):
         """Officers post a draft at once (they are the approvers)."""
+        self._lock_for_decision()
         if any(entry.state != "draft" for entry in self):
             raise UserError(self.env._("Only drafts can be posted directly; approve submitted entries."))
         self._check_can_decide()
@@ -473,11 +554,12 @@ class PartyPointsEntry(models.Model):
     def _reject(self, reason):
         if not reason or not reason.strip():
             raise UserError(self.env._("Give the reason of the rejection."))
+        self._lock_for_decision()
         if any(entry.state not in ("draft", "submitted") for entry in self):
             raise UserError(self.env._("Only draft or submitted entries can be rejected."))
         self._check_can_decide()
         for entry in self:
-            entry.with_context(party_points_posting=True).write({
+            entry.with_context(party_points_posting=WORKFLOW).write({
                 "state": "rejected", "reject_reason": reason, "approver_id": self.env.uid,
                 "approval_date": fields.Datetime.now()})
             if entry._approval_activities():
@@ -492,6 +574,7 @@ class PartyPointsEntry(models.Model):
         is flagged as reversed (its room under the caps is free again). Returns the reversing entries."""
         if not reason or not reason.strip():
             raise UserError(self.env._("A reversal needs a reason."))
+        self._lock_for_decision()
         for entry in self:
             if entry.state != "posted" or entry.is_reversed or entry.reversed_entry_id:
                 raise UserError(self.env._("%s is not a posted entry that can be reversed.", entry.display_name))
@@ -500,7 +583,7 @@ class PartyPointsEntry(models.Model):
         self.env["party.points.period"]._check_not_locked(
             [(entry.member_id.organization_id, date or entry.date) for entry in self])
         now = fields.Datetime.now()
-        reversals = self.sudo().with_context(party_points_posting=True, mail_create_nolog=True).create([{
+        reversals = self.sudo().with_context(party_points_posting=WORKFLOW, mail_create_nolog=True).create([{
             "name": self.env._("Reversal: %s", entry.name),
             "member_id": entry.member_id.id,
             "scheme_id": entry.scheme_id.id,
@@ -516,7 +599,7 @@ class PartyPointsEntry(models.Model):
             "approver_id": self.env.uid,
             "approval_date": now,
         } for entry in self])
-        self.sudo().with_context(party_points_posting=True).write({"is_reversed": True, "reversal_reason": reason})
+        self.sudo().with_context(party_points_posting=WORKFLOW).write({"is_reversed": True, "reversal_reason": reason})
         for entry, reversal in zip(self, reversals):
             entry.message_post(body=self.env._("Reversed by %(reversal)s: %(reason)s",
                                                reversal=reversal.display_name, reason=reason))
@@ -577,6 +660,7 @@ class PartyPointsEntry(models.Model):
                 "automatic": item.get("automatic", True),
             })
         self.env["party.points.period"]._check_not_locked([(p["member"].organization_id, p["date"]) for p in prepared])
+        self._lock_ledger(self.env["party.member"].union(*[p["member"] for p in prepared]))
         Entry = self.sudo()
         existing = Entry.browse()
         refs = [p["source_ref"] for p in prepared if p["source_ref"]]
@@ -618,7 +702,7 @@ class PartyPointsEntry(models.Model):
                 "approver_id": p["approver"].id,
                 "approval_date": now,
             })
-        created = Entry.with_context(party_points_posting=True, tracking_disable=True,
+        created = Entry.with_context(party_points_posting=WORKFLOW, tracking_disable=True,
                                      mail_create_nolog=True).create(vals_list)
         return (found | created).with_env(self.env)
 

@@ -1,7 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .party_points_logic import PERIOD_TYPES, period_bounds, publication_end_date
+from .party_workflow import WORKFLOW, given_fields, in_workflow
 
 PERIOD_STATES = [
     ("open", "Recording"),
@@ -9,6 +11,10 @@ PERIOD_STATES = [
     ("published", "Published"),
     ("closed", "Closed"),
 ]
+# Written by the buttons of the period only.
+FLOW_FIELDS = {"state", "publication_start", "publication_end", "closed_by_id", "closed_date"}
+# What the period covers: fixed once it leaves the recording state.
+SCOPE_FIELDS = {"organization_id", "date_from", "date_to", "scheme_id", "period_type"}
 
 
 class PartyPointsPeriod(models.Model):
@@ -101,12 +107,33 @@ class PartyPointsPeriod(models.Model):
             self.publication_days = scheme.publication_days
             self.publication_working_days = scheme.publication_working_days
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_workflow(self.env, "party_points_period_flow"):
+            if any(vals.get("state", "open") != "open" for vals in vals_list) \
+                    or given_fields(vals_list, FLOW_FIELDS - {"state"}):
+                raise UserError(self.env._("A new points period starts in recording; use its buttons to move it on."))
+        for vals in vals_list:
+            self._check_dates_order(vals.get("date_from"), vals.get("date_to"))
+        return super().create(vals_list)
+
+    def _check_dates_order(self, date_from, date_to):
+        if date_from and date_to and fields.Date.to_date(date_from) > fields.Date.to_date(date_to):
+            raise ValidationError(self.env._("A period cannot end before it starts."))
+
     def write(self, vals):
-        if self.filtered(lambda p: p.state == "closed") and not self.env.context.get("party_points_period_flow"):
-            business = {"organization_id", "date_from", "date_to", "state", "publication_start", "publication_end",
-                        "scheme_id", "period_type"}
-            if business & set(vals):
-                raise UserError(self.env._("A closed period is locked and cannot be changed."))
+        if not in_workflow(self.env, "party_points_period_flow"):
+            if FLOW_FIELDS & set(vals):
+                raise UserError(self.env._("Use the buttons of the period to review, publish or close it."))
+            if SCOPE_FIELDS & set(vals):
+                if self.filtered(lambda p: p.state == "closed"):
+                    raise UserError(self.env._("A closed period is locked and cannot be changed."))
+                if self.filtered(lambda p: p.state != "open"):
+                    raise UserError(self.env._(
+                        "The organization, dates and scheme of a period are fixed once it goes to review."))
+        if "date_from" in vals or "date_to" in vals:
+            for period in self:
+                self._check_dates_order(vals.get("date_from", period.date_from), vals.get("date_to", period.date_to))
         return super().write(vals)
 
     def unlink(self):
@@ -133,9 +160,14 @@ class PartyPointsPeriod(models.Model):
             return
         dates = [day for _org, day in pairs]
         org_ids = list({org.id for org, _day in pairs})
-        closed = self.sudo().search([
-            ("state", "=", "closed"), ("date_from", "<=", max(dates)), ("date_to", ">=", min(dates)),
-            ("organization_id", "parent_of", org_ids)])
+        periods = self.sudo().search([
+            ("date_from", "<=", max(dates)), ("date_to", ">=", min(dates)), ("organization_id", "parent_of", org_ids)])
+        if periods:
+            # a period closed by a concurrent transaction since our snapshot makes this fail with a serialization
+            # error (and the request is retried on fresh data, where the period is closed)
+            self.env.cr.execute(SQL("SELECT id FROM party_points_period WHERE id = ANY(%s) ORDER BY id FOR SHARE",
+                                    periods.ids), log_exceptions=False)
+        closed = periods.filtered(lambda period: period.state == "closed")
         if not closed:
             return
         for org, day in pairs:
@@ -153,7 +185,7 @@ class PartyPointsPeriod(models.Model):
                                            period.organization_id.name))
 
     def _flow_write(self, vals):
-        return self.with_context(party_points_period_flow=True).write(vals)
+        return self.with_context(party_points_period_flow=WORKFLOW).write(vals)
 
     # ------------------------------------------------------------------ flow
     def action_review(self):

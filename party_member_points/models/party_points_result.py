@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .party_points_logic import GRADES, assign_stars, grade_for_points, mean_of_quarters
+from .party_workflow import WORKFLOW, in_workflow
 
 VETO_STARS = 1
 STAR_RATINGS = [
@@ -14,6 +15,8 @@ STAR_RATINGS = [
     ("4", "Four Stars"),
     ("5", "Five Stars"),
 ]
+# The only fields of a result a user writes: everything else is computed from the ledger.
+USER_FIELDS = {"veto_manual", "veto_manual_reason"}
 
 
 class PartyPointsResult(models.Model):
@@ -75,7 +78,20 @@ class PartyPointsResult(models.Model):
         for result in self:
             result.star_rating = str(min(max(result.stars, 0), 5))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not in_workflow(self.env, "party_points_compute"):
+            raise UserError(self.env._("Annual results are computed from the ledger (Compute Results), not entered."))
+        return super().create(vals_list)
+
     def write(self, vals):
+        if not in_workflow(self.env, "party_points_compute"):
+            computed = {name for name in vals if name in self._fields and name not in USER_FIELDS
+                        and not name.startswith(("message_", "activity_"))}
+            if computed:
+                raise UserError(self.env._(
+                    "Annual results are computed from the ledger and cannot be edited (%s).",
+                    ", ".join(sorted(self._fields[name]._description_string(self.env) for name in computed))))
         if "veto_manual" in vals or "veto_manual_reason" in vals:
             for result in self:
                 if result.state == "final":
@@ -86,10 +102,16 @@ class PartyPointsResult(models.Model):
                     self.mapped("veto_manual_reason"))):
                 raise UserError(self.env._("A veto needs its reason."))
         res = super().write(vals)
-        if ("veto_manual" in vals or "veto_manual_reason" in vals) and not self.env.context.get("party_points_compute"):
+        if ("veto_manual" in vals or "veto_manual_reason" in vals) \
+                and not in_workflow(self.env, "party_points_compute"):
             for year, results in self.grouped("year").items():
                 self._compute_year(year, results.member_id)
         return res
+
+    def unlink(self):
+        if self.filtered(lambda result: result.state == "final"):
+            raise UserError(self.env._("Final annual results are part of the record and are never deleted."))
+        return super().unlink()
 
     # ------------------------------------------------------------------ computation
     @api.model
@@ -165,16 +187,17 @@ class PartyPointsResult(models.Model):
             result = existing.get(member.id)
             if result:
                 result.line_ids.unlink()
-                result.with_context(party_points_compute=True, tracking_disable=True).write(vals)
+                result.with_context(party_points_compute=WORKFLOW, tracking_disable=True).write(vals)
             else:
                 to_create.append(dict(vals, member_id=member.id, year=year))
-        created = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True).create(to_create)
+        created = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True,
+                                           party_points_compute=WORKFLOW).create(to_create)
         results = self.sudo().browse(list({r.id for r in existing.values()} | set(created.ids)))
         if not results:
             return results.with_env(self.env)
         self._rank_and_star(year, results.organization_id)
         if final:
-            results.with_context(party_points_compute=True).write({"state": "final"})
+            results.with_context(party_points_compute=WORKFLOW).write({"state": "final"})
         return results.with_env(self.env)
 
     @api.model
@@ -275,7 +298,7 @@ class PartyPointsResult(models.Model):
                 value = stars.get(result.id, 0)
                 honour = bool(result.graded and not result.veto and (value == 5 or result.grade == "excellent"))
                 if (result.stars, result.honour) != (value, honour):
-                    result.with_context(party_points_compute=True).write({"stars": value, "honour": honour})
+                    result.with_context(party_points_compute=WORKFLOW).write({"stars": value, "honour": honour})
         return True
 
     @api.model

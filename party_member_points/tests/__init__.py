@@ -9,3 +9,6 @@ from . import test_hr
 from . import test_report_rendering
 from . import test_exports_dashboard
 from . import test_portal
+from . import test_access_matrix
+from . import test_integrity
+from . import test_multi_company

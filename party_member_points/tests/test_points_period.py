@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from ..models.party_points_logic import period_bounds, publication_end_date
+from ..models.party_workflow import WORKFLOW
 from .test_points_common import PartyPointsCase
 
 
@@ -26,7 +27,7 @@ class TestPointsPeriods(PartyPointsCase):
         period = self.period.with_user(self.user_secretary)
         period.action_review()
         period.action_publish()
-        period.with_context(party_points_period_flow=True).write({
+        period.with_context(party_points_period_flow=WORKFLOW).write({
             "publication_end": self.today + timedelta(days=days_left)})
         return period
 
@@ -55,7 +56,8 @@ class TestPointsPeriods(PartyPointsCase):
         self.assertTrue(period.can_appeal)
         with self.assertUserError("runs until"):
             period.action_close()
-        period.with_context(party_points_period_flow=True).write({"publication_end": self.today - timedelta(days=1)})
+        period.with_context(party_points_period_flow=WORKFLOW).write(
+            {"publication_end": self.today - timedelta(days=1)})
         period.action_close()
         self.assertEqual(period.state, "closed")
         self.assertEqual(period.closed_by_id, self.user_secretary)
@@ -85,7 +87,7 @@ class TestPointsPeriods(PartyPointsCase):
         self.assertEqual(appeal.state, "submitted")
         self.assertEqual(appeal.sudo().activity_ids.user_id, self.user_secretary)
         self.assertEqual(self.period.open_appeal_count, 1)
-        self.period.with_context(party_points_period_flow=True).write(
+        self.period.with_context(party_points_period_flow=WORKFLOW).write(
             {"publication_end": self.today - timedelta(days=1)})
         with self.assertUserError("unanswered appeals"):
             self.period.with_user(self.user_secretary).action_close()
@@ -154,10 +156,10 @@ class TestPointsPeriods(PartyPointsCase):
         old = Period.create({"organization_id": self.branch.id, "scheme_id": self.scheme.id,
                              "date_from": date(self.YEAR, 1, 1), "date_to": date(self.YEAR, 3, 31)})
         ended = Period.create({"organization_id": self.branch.id, "scheme_id": self.scheme.id,
-                               "date_from": date(self.YEAR, 4, 1), "date_to": date(self.YEAR, 6, 30),
-                               "state": "review"})
+                               "date_from": date(self.YEAR, 4, 1), "date_to": date(self.YEAR, 6, 30)})
+        ended.action_review()
         ended.action_publish()
-        ended.with_context(party_points_period_flow=True).write({"publication_end": self.today - timedelta(days=1)})
+        ended.with_context(party_points_period_flow=WORKFLOW).write({"publication_end": self.today - timedelta(days=1)})
         Period._cron_daily()
         self.assertEqual(old.state, "review", "a period whose dates are over goes to review")
         self.assertEqual(old.activity_ids.user_id, self.user_secretary)

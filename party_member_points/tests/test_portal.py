@@ -6,6 +6,7 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
+from ..models.party_workflow import workflow
 from .common import PartyRegisterCase
 
 
@@ -193,7 +194,7 @@ class TestMemberPortal(HttpCase):
         self.assertIn("Only one attendance is on the sheet.", page.text)
 
         # after the publication window: refused, nothing saved
-        period.with_context(party_points_period_flow=True).write({"publication_end": self.today - timedelta(days=1)})
+        workflow(period, "party_points_period_flow").write({"publication_end": self.today - timedelta(days=1)})
         before = self._counts()
         response = self.url_open("/my/party/appeals/new", data={
             "csrf_token": self._csrf(), "period_id": period.id, "reason": "Too late"})

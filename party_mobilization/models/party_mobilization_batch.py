@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
 from odoo.tools.misc import format_date
 
 from .mobilization_rules import IDENTITIES, progress_percent
@@ -9,6 +11,8 @@ BATCH_STATES = [
     ("open", "Open"),
     ("done", "Done"),
 ]
+# Moved by the opening and closing of the batches only.
+BATCH_FLOW_FIELDS = {"state", "date_opened", "date_done", "closed_manually"}
 
 
 class PartyMobilizationBatch(models.Model):
@@ -16,6 +20,7 @@ class PartyMobilizationBatch(models.Model):
     when the previous one is done or when its planned start date comes (S000: 分批、分期、分步推动组织实施)."""
 
     _name = "party.mobilization.batch"
+    _inherit = ["mail.thread"]
     _description = "Mobilization Batch"
     _order = "project_id, sequence, id"
 
@@ -31,7 +36,7 @@ class PartyMobilizationBatch(models.Model):
     date_planned_end = fields.Date(string="Planned End")
     date_opened = fields.Date(string="Opened on", readonly=True)
     date_done = fields.Date(string="Done on", readonly=True)
-    state = fields.Selection(BATCH_STATES, required=True, default="pending", index=True)
+    state = fields.Selection(BATCH_STATES, required=True, default="pending", index=True, tracking=True)
     closed_manually = fields.Boolean(readonly=True)
     close_reason = fields.Text(string="Reason for Closing",
                                help="Needed to close a batch while some of its people have not finished.")
@@ -85,7 +90,14 @@ class PartyMobilizationBatch(models.Model):
                           start=format_date(self.env, self.date_planned_start),
                           end=format_date(self.env, self.date_planned_end), count=self.participant_count)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_flow_create(self, vals_list, BATCH_FLOW_FIELDS, "mobilization_state_change", {"state": "pending"})
+        return super(PartyMobilizationBatch, self.with_context(mail_create_nolog=True, mail_create_nosubscribe=True)) \
+            .create(vals_list).with_env(self.env)
+
     def write(self, vals):
+        check_flow_write(self, vals, BATCH_FLOW_FIELDS, "mobilization_state_change")
         if any(batch.project_id.state == "closed" for batch in self):
             raise UserError(self.env._("The batches of a closed mobilization cannot be changed."))
         return super().write(vals)
@@ -131,7 +143,7 @@ class PartyMobilizationBatch(models.Model):
 
     def _open(self, today):
         for batch in self:
-            batch.write({"state": "open", "date_opened": today})
+            batch.with_context(mobilization_state_change=WORKFLOW).write({"state": "open", "date_opened": today})
             batch.project_id._post_stage_announcement(self.env._(
                 "%(batch)s is open: %(count)s people, planned until %(end)s.",
                 batch=batch.name, count=batch.participant_count, end=batch.date_planned_end))
@@ -180,7 +192,8 @@ class PartyMobilizationBatch(models.Model):
     def _mark_done(self, manual=False):
         today = fields.Date.context_today(self)
         for batch in self.sorted("sequence"):
-            batch.write({"state": "done", "date_done": today, "closed_manually": manual})
+            batch.with_context(mobilization_state_change=WORKFLOW).write(
+                {"state": "done", "date_done": today, "closed_manually": manual})
             project = batch.project_id
             if manual:
                 event = self.env._("%(batch)s was closed: %(reason)s", batch=batch.name, reason=batch.close_reason)

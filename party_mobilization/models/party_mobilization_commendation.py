@@ -1,5 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.party_member_points.models.party_workflow import check_flow_create, check_flow_write
 
 COMMENDATION_TYPES = [
     ("notice", "Commendation Notice"),
@@ -19,6 +21,15 @@ class PartyMobilizationCommendation(models.Model):
     commendation_type = fields.Selection(COMMENDATION_TYPES, string="Form", required=True, default="notice")
     points = fields.Float(readonly=True, help="Points posted to the member's ledger.")
     points_entry_ref = fields.Reference(selection="_selection_points_entry", string="Points Entry", readonly=True)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_flow_create(self, vals_list, {"points", "points_entry_ref"}, "mobilization_state_change")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_flow_write(self, vals, {"points", "points_entry_ref"}, "mobilization_state_change")
+        return super().write(vals)
 
     def unlink(self):
         if not self.env.user.has_group("party_member_points.group_party_admin"):

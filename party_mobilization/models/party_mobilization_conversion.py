@@ -1,11 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
+
 CONVERSION_STATES = [
     ("open", "Conversion Started"),
     ("converted", "Converted"),
     ("handled", "Organizational Handling"),
 ]
+CONVERSION_FLOW_FIELDS = {"state", "result_date", "points", "points_entry_ref"}
 
 
 class PartyMobilizationConversion(models.Model):
@@ -38,7 +41,8 @@ class PartyMobilizationConversion(models.Model):
                 raise UserError(self.env._("This conversion procedure is already concluded."))
             if not (conversion.result_note or "").strip():
                 raise UserError(self.env._("Write the outcome of the conversion procedure first."))
-        self.write({"state": state, "result_date": fields.Date.context_today(self)})
+        self.with_context(mobilization_state_change=WORKFLOW).write(
+            {"state": state, "result_date": fields.Date.context_today(self)})
         return True
 
     def action_converted(self):
@@ -46,6 +50,18 @@ class PartyMobilizationConversion(models.Model):
 
     def action_handled(self):
         return self._close("handled")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_flow_create(self, vals_list, CONVERSION_FLOW_FIELDS, "mobilization_state_change", {"state": "open"})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_flow_write(self, vals, CONVERSION_FLOW_FIELDS, "mobilization_state_change")
+        if self.filtered(lambda c: c.state != "open") and set(vals) - CONVERSION_FLOW_FIELDS - {
+                "message_main_attachment_id"}:
+            raise UserError(self.env._("A concluded conversion procedure is part of the member's record."))
+        return super().write(vals)
 
     def unlink(self):
         if not self.env.user.has_group("party_member_points.group_party_admin"):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
+
 DOWNGRADE_ROLES = [
     ("cadre", "Village Cadre"),
     ("representative", "Villager Representative"),
@@ -37,7 +39,7 @@ class PartyMobilizationDowngrade(models.Model):
             if note.state != "proposed":
                 raise UserError(self.env._("Only a proposed downgrade can be confirmed."))
             note.project_id._check_town_officer()
-        self.write({"state": "confirmed"})
+        self.with_context(mobilization_state_change=WORKFLOW).write({"state": "confirmed"})
         return True
 
     def action_withdraw(self):
@@ -47,8 +49,17 @@ class PartyMobilizationDowngrade(models.Model):
             note.project_id._check_town_officer()
             if not (note.town_note or "").strip():
                 raise UserError(self.env._("Write the decision of the town first."))
-        self.write({"state": "withdrawn"})
+        self.with_context(mobilization_state_change=WORKFLOW).write({"state": "withdrawn"})
         return True
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_flow_create(self, vals_list, {"state"}, "mobilization_state_change", {"state": "proposed"})
+        return super().create(vals_list)
+
+    def write(self, vals):
+        check_flow_write(self, vals, {"state"}, "mobilization_state_change")
+        return super().write(vals)
 
     def unlink(self):
         if not self.env.user.has_group("party_member_points.group_party_admin"):

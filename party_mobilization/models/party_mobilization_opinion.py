@@ -1,11 +1,22 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.party_member_points.models.party_workflow import (
+    WORKFLOW,
+    check_flow_create,
+    check_flow_write,
+    in_workflow,
+)
 
 OPINION_TYPES = [
     ("opinion", "Opinion on the Plan"),
     ("dissent", "Dissenting Opinion"),
     ("dispute", "Dispute"),
 ]
+# Moved by the buttons (noted, raised, answered) only.
+OPINION_FLOW_FIELDS = {"state", "answered_by_id", "answer_date"}
+# What the author says: written by the author only (a dissent is not edited by those it is about).
+AUTHOR_FIELDS = {"name", "project_id", "opinion_type", "person_id", "content", "town_department"}
 OPINION_STATES = [
     ("draft", "Draft"),
     ("noted", "Taken into Account"),
@@ -45,15 +56,29 @@ class PartyMobilizationOpinion(models.Model):
     answered_by_id = fields.Many2one("res.users", string="Answered by", readonly=True, copy=False)
     answer_date = fields.Date(readonly=True, copy=False)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_flow_create(self, vals_list, OPINION_FLOW_FIELDS | {"answer", "adopted"}, "mobilization_state_change",
+                          {"state": "draft"})
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_flow_write(self, vals, OPINION_FLOW_FIELDS, "mobilization_state_change")
+        if {"answer", "adopted"} & set(vals) and not self.env.su and any(
+                not self.env.user._party_can_manage(opinion.organization_id) for opinion in self):
+            raise UserError(self.env._("The branch or the town committee answers an opinion, not its author."))
+        if AUTHOR_FIELDS & set(vals) and not self.env.su and self.filtered(lambda o: o.create_uid != self.env.user):
+            raise UserError(self.env._("Only the author of an opinion may change what it says."))
         if any(opinion.state == "answered" for opinion in self) and set(vals) - {"message_main_attachment_id"} \
-                and not self.env.context.get("mobilization_state_change"):
+                and not in_workflow(self.env, "mobilization_state_change"):
             raise UserError(self.env._("An answered opinion is part of the record and cannot be changed."))
         return super().write(vals)
 
     def unlink(self):
         if any(opinion.state != "draft" for opinion in self):
             raise UserError(self.env._("Only a draft opinion can be deleted."))
+        if not self.env.su and self.filtered(lambda o: o.create_uid != self.env.user):
+            raise UserError(self.env._("Only the author of an opinion may withdraw it."))
         return super().unlink()
 
     def action_note(self):
@@ -67,7 +92,7 @@ class PartyMobilizationOpinion(models.Model):
             if opinion.project_id.state not in ("draft", "approved", "opinions"):
                 raise UserError(self.env._("%s: opinions on the plan are taken into account before the vote.",
                                            opinion.project_id.display_name))
-        self.write({"state": "noted"})
+        self.with_context(mobilization_state_change=WORKFLOW).write({"state": "noted"})
         return True
 
     def action_raise(self):
@@ -79,7 +104,7 @@ class PartyMobilizationOpinion(models.Model):
             if opinion.opinion_type == "dispute" and not (opinion.town_department or "").strip():
                 raise UserError(self.env._("Say which town department the dispute is raised with."))
             town = opinion.project_id._town_organization()
-            opinion.write({"state": "raised"})
+            opinion.with_context(mobilization_state_change=WORKFLOW).write({"state": "raised"})
             # a member may raise their opinion without rights on the town's records: schedule as superuser
             opinion.sudo().activity_schedule(
                 activity_type_id=activity_type.id,
@@ -101,7 +126,8 @@ class PartyMobilizationOpinion(models.Model):
                 raise UserError(self.env._("Write the answer and its reasons first."))
         today = fields.Date.context_today(self)
         for opinion in self:
-            opinion.write({"state": "answered", "answered_by_id": self.env.user.id, "answer_date": today})
+            opinion.with_context(mobilization_state_change=WORKFLOW).write(
+                {"state": "answered", "answered_by_id": self.env.user.id, "answer_date": today})
             opinion.activity_feedback([ANSWER_ACTIVITY], feedback=opinion.answer)
             opinion.project_id.message_post(body=self.env._(
                 "The town committee answered “%(subject)s”: %(answer)s", subject=opinion.name, answer=opinion.answer))

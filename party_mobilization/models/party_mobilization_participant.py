@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_write, in_workflow
+
 from .mobilization_rules import IDENTITIES
 
 PARTICIPANT_STATES = [
@@ -11,6 +13,8 @@ PARTICIPANT_STATES = [
 ]
 # Fields fixed by the roster: only the roster builder changes them, and never after publication.
 ROSTER_FIELDS = {"project_id", "person_id", "batch_id", "identity"}
+# Moved by the buttons of the execution only (notified, done, refused), in the order of the batches.
+PROGRESS_FIELDS = {"state", "date_notified", "date_done", "date_refused"}
 MARK_FIELDS = {"exemplary", "exemplary_note", "resisting", "resisting_note"}
 
 
@@ -18,6 +22,7 @@ class PartyMobilizationParticipant(models.Model):
     """A person on the roster of a mobilization, in the batch of their identity."""
 
     _name = "party.mobilization.participant"
+    _inherit = ["mail.thread"]
     _description = "Mobilization Participant"
     _order = "project_id, batch_sequence, name, id"
 
@@ -38,7 +43,8 @@ class PartyMobilizationParticipant(models.Model):
     batch_state = fields.Selection(related="batch_id.state", string="Batch State")
     identity = fields.Selection(IDENTITIES, required=True, help="Identity when the roster was built or last updated.")
     identity_rank = fields.Integer(compute="_compute_identity_rank", store=True, index=True, aggregator=False)
-    state = fields.Selection(PARTICIPANT_STATES, string="Status", required=True, default="pending", index=True)
+    state = fields.Selection(PARTICIPANT_STATES, string="Status", required=True, default="pending", index=True,
+                             tracking=True)
     date_notified = fields.Date(string="Notified on", readonly=True)
     date_done = fields.Date(string="Done on", readonly=True)
     date_refused = fields.Date(string="Refused on", readonly=True)
@@ -80,13 +86,16 @@ class PartyMobilizationParticipant(models.Model):
         project_ids = {vals.get("project_id") for vals in vals_list}
         if any(project.roster_frozen for project in self.env["party.mobilization.project"].browse(project_ids)):
             raise UserError(self.env._("The roster of a published mobilization is frozen: nobody can be added."))
-        return super().create(vals_list)
+        # one line per villager on the roster: no "created" note nor follower on each
+        return super(PartyMobilizationParticipant, self.with_context(
+            mail_create_nolog=True, mail_create_nosubscribe=True)).create(vals_list).with_env(self.env)
 
     def write(self, vals):
+        check_flow_write(self, vals, PROGRESS_FIELDS, "mobilization_state_change")
         if any(participant.project_id.state == "closed" for participant in self):
             raise UserError(self.env._("The roster of a closed mobilization cannot be changed."))
         if ROSTER_FIELDS & set(vals):
-            if not self.env.context.get("mobilization_roster_build"):
+            if not in_workflow(self.env, "mobilization_roster_build"):
                 raise UserError(self.env._("Use “Build Roster” to change people's batches."))
             if any(participant.project_id.roster_frozen for participant in self):
                 raise UserError(self.env._("The roster of a published mobilization is frozen."))
@@ -115,7 +124,8 @@ class PartyMobilizationParticipant(models.Model):
         self._check_executing(need_open_batch=False)
         if any(participant.state != "pending" for participant in self):
             raise UserError(self.env._("Only people not yet notified can be marked notified."))
-        self.write({"state": "notified", "date_notified": fields.Date.context_today(self)})
+        self.with_context(mobilization_state_change=WORKFLOW).write(
+            {"state": "notified", "date_notified": fields.Date.context_today(self)})
         return True
 
     def action_done(self):
@@ -124,8 +134,8 @@ class PartyMobilizationParticipant(models.Model):
             raise UserError(self.env._("Some of these people have already finished."))
         today = fields.Date.context_today(self)
         not_notified = self.filtered(lambda p: p.state == "pending")
-        not_notified.write({"date_notified": today})
-        self.write({"state": "done", "date_done": today})
+        not_notified.with_context(mobilization_state_change=WORKFLOW).write({"date_notified": today})
+        self.with_context(mobilization_state_change=WORKFLOW).write({"state": "done", "date_done": today})
         self.batch_id._check_done()
         return True
 
@@ -136,11 +146,13 @@ class PartyMobilizationParticipant(models.Model):
                 raise UserError(self.env._("%s has already finished.", participant.name))
             if not (participant.refusal_reason or "").strip():
                 raise UserError(self.env._("%s: write the reason of the refusal first.", participant.name))
-        self.write({"state": "refused", "date_refused": fields.Date.context_today(self)})
+        self.with_context(mobilization_state_change=WORKFLOW).write(
+            {"state": "refused", "date_refused": fields.Date.context_today(self)})
         self.batch_id._check_done()
         return True
 
     def action_reset(self):
         self._check_executing(need_open_batch=True)
-        self.write({"state": "pending", "date_notified": False, "date_done": False, "date_refused": False})
+        self.with_context(mobilization_state_change=WORKFLOW).write(
+            {"state": "pending", "date_notified": False, "date_done": False, "date_refused": False})
         return True

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .mobilization_rules import IDENTITIES, identity_rank
 
@@ -161,6 +161,18 @@ class PartyMobilizationPerson(models.Model):
             if changed:
                 changed._rerank_open_rosters()
         return res
+
+    def unlink(self):
+        """A person leaves the rosters not yet published; on a published roster they stay (archive them)."""
+        rows = self.env["party.mobilization.participant"].sudo().search([("person_id", "in", self.ids)])
+        frozen = rows.filtered(lambda row: row.project_id.roster_frozen)
+        if frozen:
+            raise UserError(self.env._(
+                "%(people)s are on the published roster of %(projects)s: archive them instead of deleting them.",
+                people=", ".join(frozen.person_id.mapped("name")),
+                projects=", ".join(frozen.project_id.mapped("name"))))
+        rows.unlink()
+        return super().unlink()
 
     @api.model
     def _match_members(self, vals_list):

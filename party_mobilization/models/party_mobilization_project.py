@@ -4,6 +4,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
+from odoo.addons.party_member_points.models.party_workflow import (
+    WORKFLOW,
+    check_flow_create,
+    check_flow_write,
+    in_workflow,
+)
+
 from .mobilization_rules import (
     DEFAULT_MAJORITY,
     ORDERS,
@@ -36,6 +43,9 @@ CLOSED_WRITABLE = {"message_main_attachment_id", "activity_ids", "message_follow
 ROSTER_FIELDS = {"order", "date_start", "date_deadline", "organization_id"}
 
 APPROVAL_ACTIVITY = "party_mobilization.mail_activity_type_mobilization_approval"
+# Written by the workflow buttons only: approval by the town, vote, publication, execution, acceptance.
+FLOW_FIELDS = {"state", "approver_id", "approval_date", "passed_vote_id", "publish_date", "execution_start_date",
+               "acceptance_date", "close_date", "roster_date"}
 
 
 class PartyMobilizationProject(models.Model):
@@ -218,16 +228,18 @@ class PartyMobilizationProject(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        check_flow_create(self, vals_list, FLOW_FIELDS, "mobilization_state_change", {"state": "draft"})
         for vals in vals_list:
             if vals.get("reference", "/") == "/":
                 vals["reference"] = self.env["ir.sequence"].next_by_code("party.mobilization.project") or "/"
         return super().create(vals_list)
 
     def write(self, vals):
+        check_flow_write(self, vals, FLOW_FIELDS, "mobilization_state_change")
         if set(vals) - CLOSED_WRITABLE and any(project.state == "closed" for project in self):
             raise UserError(self.env._("A closed mobilization project cannot be changed."))
         if ROSTER_FIELDS & set(vals) and any(project.roster_frozen for project in self) \
-                and not self.env.context.get("mobilization_state_change"):
+                and not in_workflow(self.env, "mobilization_state_change"):
             raise UserError(self.env._(
                 "The order, dates and village of a published mobilization cannot be changed: the roster is frozen."))
         res = super().write(vals)
@@ -291,17 +303,17 @@ class PartyMobilizationProject(models.Model):
                     moves.setdefault(rank, Participant)
                     moves[rank] |= participant
             for rank, participants in moves.items():
-                participants.with_context(mobilization_roster_build=True).write(
+                participants.with_context(mobilization_roster_build=WORKFLOW).write(
                     {"identity": str(rank), "batch_id": by_rank[rank].id})
             Participant.create([
                 {"project_id": project.id, "person_id": person_id, "identity": str(rank),
                  "batch_id": by_rank[rank].id}
                 for person_id, rank in rank_of.items() if person_id not in current
             ])
-            gone.with_context(mobilization_roster_build=True).unlink()
+            gone.with_context(mobilization_roster_build=WORKFLOW).unlink()
             (project.batch_ids - Batch.browse([b.id for b in by_rank.values()])).unlink()
             first_build = not project.roster_date
-            project.with_context(mobilization_state_change=True).roster_date = fields.Datetime.now()
+            project.with_context(mobilization_state_change=WORKFLOW).roster_date = fields.Datetime.now()
             moved = sum(len(participants) for participants in moves.values())
             if first_build:
                 project.message_post(body=self.env._(
@@ -626,7 +638,7 @@ class PartyMobilizationProject(models.Model):
         return True
 
     def _set_state(self, state, **values):
-        self.with_context(mobilization_state_change=True).write(dict(values, state=state))
+        self.with_context(mobilization_state_change=WORKFLOW).write(dict(values, state=state))
 
     # ------------------------------------------------------------------ reports and navigation
     def action_export_roster_xlsx(self):

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW
+
 
 class PartyMobilizationResultMixin(models.AbstractModel):
     """Common fields of the acceptance results of a participant: commendations, below-standard conversions and
@@ -43,5 +45,6 @@ class PartyMobilizationResultMixin(models.AbstractModel):
         """Keep the link to the points entry posted for this result (models with ``points`` fields)."""
         self.ensure_one()
         if entry:
-            self.write({"points_entry_ref": f"{entry._name},{entry[:1].id}",
-                        "points": sum(entry.mapped("points")) if "points" in entry._fields else 0.0})
+            self.with_context(mobilization_state_change=WORKFLOW).write({
+                "points_entry_ref": f"{entry._name},{entry[:1].id}",
+                "points": sum(entry.mapped("points")) if "points" in entry._fields else 0.0})

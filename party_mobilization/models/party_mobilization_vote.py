@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.party_member_points.models.party_workflow import check_flow_create, check_flow_write
+
 from .mobilization_rules import DEFAULT_MAJORITY, DEFAULT_QUORUM, vote_passes, vote_quorum_met
 
 MEETING_TYPES = [
@@ -128,7 +130,13 @@ class PartyMobilizationVote(models.Model):
                 raise ValidationError(self.env._(
                     "Only villager representatives attend a representatives' meeting."))
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_flow_create(self, vals_list, {"state"}, "mobilization_state_change", {"state": "draft"})
+        return super().create(vals_list)
+
     def write(self, vals):
+        check_flow_write(self, vals, {"state"}, "mobilization_state_change")
         if any(vote.state == "confirmed" for vote in self) and set(vals) - {"message_main_attachment_id"}:
             raise UserError(self.env._("A confirmed vote is part of the record and cannot be changed."))
         return super().write(vals)

@@ -1,0 +1,258 @@
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW
+from odoo.addons.party_member_points.tests.test_integrity import load_zh_cn
+
+from .common import EXCELLENT, EvaluationCase
+
+PERSON_MODELS = {"res.users", "res.partner", "party.member", "hr.employee"}
+
+
+@tagged("post_install", "-at_install")
+class TestBallotSecrecy(EvaluationCase):
+    """Nothing lets anyone map a ballot to a voter: no field, relation, log, chatter message, timestamp, order of
+    the records or export."""
+
+    def _patterned_ballot(self, campaign, index, channel):
+        """A ballot recognisable by its content: the ``index``-th evaluated member is graded Excellent."""
+        evaluated = campaign.participant_ids.filtered("evaluated").sorted("id")
+        return {"campaign_id": campaign.id, "voter_type": "member", "channel": channel, "line_ids": [
+            Command.create({"participant_id": participant.id,
+                            "grade": "excellent" if position == index else "qualified"})
+            for position, participant in enumerate(evaluated)]}
+
+    @staticmethod
+    def _pattern(ballot):
+        excellent = ballot.line_ids.filtered(lambda line: line.grade == "excellent").participant_id
+        return sorted(ballot.campaign_id.participant_ids.filtered("evaluated").ids).index(excellent.id)
+
+    def test_booth_ballots_are_sealed_then_shuffled(self):
+        campaign = self._to_voting(self._campaign())
+        Ballot = self.env["party.evaluation.ballot"].with_user(self.user_secretary)
+        # ten voters go into the booth one after the other (everyone in the room sees who goes in)
+        for index in range(10):
+            Ballot.create(self._patterned_ballot(campaign, index, "booth"))
+        admin = self.env.ref("base.user_admin")
+        for user in (self.user_secretary, self.user_upper, admin):
+            Seen = self.env["party.evaluation.ballot"].with_user(user)
+            self.assertFalse(Seen.search([("campaign_id", "=", campaign.id)]), f"{user.login} sees sealed ballots")
+            self.assertFalse(self.env["party.evaluation.ballot.line"].with_user(user)._read_group(
+                [("campaign_id", "=", campaign.id)], ["participant_id", "grade"], ["__count"]))
+        exported = self.env["party.evaluation.ballot"].with_user(admin).search(
+            [("campaign_id", "=", campaign.id)]).export_data(["number", "line_ids/grade"])
+        self.assertFalse(exported["datas"], "an export shows no sealed ballot")
+        sealed = self.env["party.evaluation.ballot"].search([("campaign_id", "=", campaign.id)])
+        with self.assertRaises(AccessError):
+            sealed.with_user(admin).read(["number"])
+        with self.assertRaises(AccessError):
+            sealed.with_user(self.user_secretary).write({"spoiled": True})
+        self.assertEqual(campaign.member_ballot_count, 10, "the count of ballots cast stays visible")
+        cast_order = list(range(10))
+        with freeze_time(self.meeting_date):
+            campaign.action_tally()
+        ballots = self.env["party.evaluation.ballot"].with_user(self.user_secretary).search(
+            [("campaign_id", "=", campaign.id)])
+        self.assertEqual(len(ballots), 10, "unsealed by the tally")
+        self.assertFalse(ballots.filtered("sealed"))
+        by_id = [self._pattern(ballot) for ballot in ballots.sorted("id")]
+        by_number = [self._pattern(ballot) for ballot in ballots.sorted("number")]
+        by_line = []
+        for line in ballots.line_ids.filtered(lambda line: line.grade == "excellent").sorted("id"):
+            by_line.append(self._pattern(line.ballot_id))
+        self.assertEqual(sorted(by_id), cast_order, "every ballot is kept as cast")
+        for order in (by_id, by_number, by_line):
+            self.assertNotEqual(order, cast_order, "the order of the records gives away the order of voting")
+        self.assertEqual(sum(campaign.participant_ids.mapped("member_excellent")), 10, "and all of them counted")
+
+    def test_entering_ballots_leaves_no_trace(self):
+        campaign = self._to_voting(self._campaign())
+        Message = self.env["mail.message"].sudo()
+        Tracking = self.env["mail.tracking.value"].sudo()
+        messages, trackings = Message.search_count([]), Tracking.search_count([])
+        activities = self.env["mail.activity"].sudo().search_count([])
+        Entry = self.env["party.evaluation.ballot.entry"].with_user(self.user_secretary).with_context(
+            tracking_disable=False, mail_create_nolog=False, mail_notrack=False)
+        action = campaign.with_user(self.user_secretary).with_context(
+            tracking_disable=False, mail_notrack=False).action_open_ballot_entry()
+        wizard = Entry.browse(action["res_id"])
+        for _index in range(3):
+            wizard.line_ids[:1].grade = "excellent"
+            action = wizard.action_save_next()
+            wizard = Entry.browse(action["res_id"])
+        wizard.write({"channel": "booth"})
+        wizard.action_save_close()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertEqual(Message.search_count([]), messages, "no chatter message about a ballot")
+        self.assertEqual(Tracking.search_count([]), trackings)
+        self.assertEqual(self.env["mail.activity"].sudo().search_count([]), activities)
+        self.assertFalse(self.env["party.evaluation.ballot.entry"].sudo().search([("campaign_id", "=", campaign.id)]),
+                         "the entry screen keeps nothing")
+        self.assertFalse(self.env["party.evaluation.ballot.entry.line"].sudo().search(
+            [("participant_id.campaign_id", "=", campaign.id)]))
+        self.assertEqual(campaign.member_ballot_count, 4)
+
+    def test_no_time_and_no_person_in_ballot_records(self):
+        for model_name in ("party.evaluation.ballot", "party.evaluation.ballot.line"):
+            Model = self.env[model_name]
+            self.env.cr.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s",
+                                [Model._table])
+            columns = dict(self.env.cr.fetchall())
+            self.assertFalse([name for name, kind in columns.items() if "time" in kind or kind == "date"],
+                             f"{model_name} stores a date or a time")
+            fields_to_export = [name for name, field in Model._fields.items() if field.store]
+            exported = Model.with_user(self.env.ref("base.user_admin")).fields_get(fields_to_export)
+            self.assertFalse([name for name, desc in exported.items() if desc.get("relation") in PERSON_MODELS])
+        self.assertNotIn("message_ids", self.env["party.evaluation.ballot"]._fields)
+
+
+@tagged("post_install", "-at_install")
+class TestEvaluationIntegrity(EvaluationCase):
+    """Tallied ballots, the branch resolution and the published results are never changed, by anyone."""
+
+    def test_tallied_ballots_are_archived_as_they_are(self):
+        campaign = self._to_tallied(self._campaign())
+        ballot = campaign.ballot_ids[:1]
+        admin = self.env.ref("base.user_admin")
+        for env_ballot in (ballot.with_user(self.user_secretary), ballot.with_user(admin), ballot.sudo()):
+            for vals in ({"spoiled": True}, {"voter_type": "public"},
+                         {"line_ids": [Command.update(ballot.line_ids[0].id, {"grade": "unqualified"})]}):
+                with self.assertRaises(UserError):
+                    env_ballot.write(vals)
+            with self.assertRaises(UserError):
+                env_ballot.unlink()
+            with self.assertRaises(UserError):
+                env_ballot.line_ids[:1].write({"grade": "unqualified"})
+        with self.assertRaises(UserError):
+            self.env["party.evaluation.ballot"].with_user(self.user_secretary).create(
+                self._ballot_vals(campaign, "member", 0))
+        result = self.env["party.evaluation.ballot"].with_user(self.user_secretary).load(
+            [".id", "spoiled"], [[str(ballot.id), "1"]])
+        self.assertFalse(result["ids"])
+        self.assertFalse(ballot.spoiled)
+
+    def test_resolution_and_publication_cannot_be_bypassed_or_changed(self):
+        campaign = self._to_tallied(self._campaign())
+        as_secretary = campaign.with_user(self.user_secretary)
+        # skipping the upper committee's approval by writing the state, with or without a forged flag
+        for context in ({}, {"evaluation_system": True}):
+            with self.assertRaises(UserError):
+                as_secretary.with_context(**context).write({"state": "upper_approved"})
+            with self.assertRaises(UserError):
+                as_secretary.with_context(**context).write({"result_approver_id": self.user_upper.id})
+        # injecting a member graded Unqualified with a removal after the vote
+        with self.assertRaises(UserError):
+            self.env["party.evaluation.participant"].with_user(self.user_secretary).create({
+                "campaign_id": campaign.id, "member_id": self.other_member.id, "final_grade": "unqualified",
+                "disposal": "removal"})
+        campaign.action_propose()
+        campaign.action_hear()
+        campaign.participant_ids.filtered(lambda p: p._needs_hearing()).write({"heard": True})
+        campaign.action_resolve()
+        participant = self._participant(campaign, EXCELLENT[0]).with_user(self.user_secretary)
+        for vals in ({"committee_grade": "unqualified"}, {"final_grade": "unqualified"}, {"disposal": "removal"}):
+            with self.assertRaises(UserError):
+                participant.write(vals)
+        campaign.action_submit_results()
+        with self.assertRaises(UserError):
+            as_secretary.write({"resolution_note": "<p>rewritten</p>"})
+        campaign.with_user(self.user_upper).action_approve_results()
+        campaign.action_publish()
+        for env_campaign in (as_secretary, campaign.with_user(self.env.ref("base.user_admin")), campaign.sudo()):
+            with self.assertRaises(UserError):
+                env_campaign.write({"meeting_location": "elsewhere"})
+            with self.assertRaises(UserError):
+                env_campaign.unlink()
+        self.assertEqual(participant.final_grade, "excellent")
+
+    def test_rectification_runs_its_full_term(self):
+        rectification = self.env["party.evaluation.rectification"].create({
+            "member_id": self.members[0].id, "problems": "Absent from meetings"})
+        rectification.with_context(evaluation_system=WORKFLOW).state = "in_progress"
+        as_secretary = rectification.with_user(self.user_secretary)
+        with self.assertRaises(UserError):
+            as_secretary.write({"deadline": self.today})
+        with self.assertRaises(UserError):
+            as_secretary.write({"state": "due"})
+        as_secretary.write({"outcome": "removal", "outcome_reason": "No change"})
+        with self.assertRaisesMsg(UserError, "runs until"):
+            as_secretary.action_judge()
+        self.assertEqual(self.members[0].status, "normal")
+
+    def test_every_state_is_tracked_in_the_chatter(self):
+        """Each workflow state of the suite is a tracked field of a model with a chatter."""
+        untracked = []
+        for name in self.env.registry:
+            Model = self.env[name]
+            if not name.startswith("party.") or Model._transient or Model._abstract or "state" not in Model._fields:
+                continue
+            field = Model._fields["state"]
+            if field.compute:  # derived from other tracked values (dues: from the amounts paid)
+                continue
+            if "message_ids" not in Model._fields or not getattr(field, "tracking", False):
+                untracked.append(name)
+        self.assertFalse(untracked, "states changed without a trace in the chatter")
+
+    def test_grades_are_tracked_with_author_and_time(self):
+        campaign = self._to_tallied(self._campaign())
+        campaign.action_propose()
+        participant = self._participant(campaign, EXCELLENT[0])
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        participant.with_user(self.user_secretary).with_context(tracking_disable=False, mail_notrack=False).write(
+            {"committee_grade": "qualified", "override_reason": "Fewer excellent votes than the others"})
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        tracking = self.env["mail.tracking.value"].sudo().search([
+            ("mail_message_id.model", "=", participant._name), ("mail_message_id.res_id", "=", participant.id),
+            ("field_id.name", "=", "committee_grade")])
+        self.assertEqual(len(tracking), 1)
+        self.assertEqual(tracking.mail_message_id.author_id, self.user_secretary.partner_id)
+        self.assertTrue(tracking.mail_message_id.date <= fields.Datetime.now())
+
+
+@tagged("post_install", "-at_install")
+class TestBallotBadInput(EvaluationCase):
+
+    def test_empty_foreign_and_excess_ballots(self):
+        campaign = self._to_voting(self._campaign())
+        Ballot = self.env["party.evaluation.ballot"].with_user(self.user_secretary)
+        count = self.env["party.evaluation.ballot"].search_count([])
+        with self.assertRaisesMsg(ValidationError, "every evaluated member"):
+            Ballot.create({"campaign_id": campaign.id, "voter_type": "member"})
+        vals = self._ballot_vals(campaign, "member", 0)
+        vals["line_ids"] = vals["line_ids"][1:]
+        with self.assertRaisesMsg(ValidationError, "every evaluated member"):
+            Ballot.create(vals)
+        other = self.env["party.evaluation.campaign"].create({"organization_id": self.other_branch.id,
+                                                              "year": self.today.year})
+        other.action_load_members()
+        vals = self._ballot_vals(campaign, "member", 0)
+        vals["line_ids"].append(Command.create({"participant_id": other.participant_ids[:1].id, "grade": "excellent"}))
+        with self.assertRaisesMsg(ValidationError, "not evaluated in this campaign"):
+            Ballot.create(vals)
+        valid = Ballot.create(self._ballot_vals(campaign, "member", 1))
+        with self.assertRaisesMsg(UserError, "changed on the ballot itself"):
+            self.env["party.evaluation.ballot.line"].with_user(self.user_secretary).create({
+                "ballot_id": valid.id, "participant_id": campaign.participant_ids.filtered("evaluated")[:1].id})
+        capacity = campaign.present_count
+        existing = campaign.member_ballot_count
+        with self.assertRaisesMsg(ValidationError, "cannot outnumber the voters"):
+            Ballot.create([self._ballot_vals(campaign, "member", i) for i in range(capacity - existing + 1)])
+        self.assertEqual(self.env["party.evaluation.ballot"].search_count([]), count + 1,
+                         "only the one valid ballot is saved")
+
+    def test_messages_in_chinese(self):
+        load_zh_cn(self.env)
+        campaign = self._to_voting(self._campaign())
+        Ballot = self.env["party.evaluation.ballot"].with_user(self.user_secretary).with_context(lang="zh_CN")
+        with self.assertRaises(ValidationError) as caught:
+            Ballot.create({"campaign_id": campaign.id, "voter_type": "member"})
+        self.assertIn("有效票须对每名参评党员给出等次", str(caught.exception))
+        with self.assertRaises(UserError) as caught:
+            campaign.with_user(self.user_secretary).with_context(lang="zh_CN").write({"state": "published"})
+        self.assertIn("不能编辑：状态", str(caught.exception))

@@ -1,0 +1,81 @@
+from odoo.tests import HttpCase, TransactionCase, tagged
+
+from .access_matrix import AccessWorld
+
+# Who may do what with the records of branch A (see access_matrix.py for the notation).
+# r/w/c/u = read/write/create/unlink allowed, "-" refused, "." not checked.
+MATRIX = (
+    # target            member  leader  off_A   off_B   upper   hr      admin   portal
+    ("org",             "r---", "r---", "rwc-", "r---", "rwc-", "----", "rwcu", "----"),
+    ("member_alice",    "----", "r---", "rwc-", "----", "rwc-", "----", "rwcu", "----"),
+    ("member_self",     "r---", "r---", "rwc-", "----", "rwc-", "----", "rwcu", "----"),
+    # the status history is written by the register itself (every status change), never by hand
+    ("status_history",  "----", "r---", "r---", "----", "r---", "----", "r---", "----"),
+    ("sanction",        "----", "r---", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
+    ("transfer",        "----", "----", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
+    ("dues",            "----", "r---", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
+    ("meeting",         "r---", "rwc-", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
+    ("attendance",      "r---", "rwcu", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
+    ("scheme",          "r---", "r---", "r---", "r---", "r---", "----", "rwcu", "----"),
+    ("component",       "r---", "r---", "r---", "r---", "r---", "----", "rwcu", "----"),
+    ("rule",            "r---", "r---", "r---", "r---", "r---", "----", "rwcu", "----"),
+    # a draft recorded for Alice (party group A1) / a draft claim of the member themselves
+    ("entry_alice",     "----", "rwcu", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
+    ("entry_self",      "rwcu", "rwcu", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
+    # a period being recorded is for the officers; a published one (public notice) is read by every member
+    ("period",          "----", "----", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
+    ("period_published", "r-.-", "r-.-", "rw.-", "r-.-", "rw.-", "--.-", "rw.-", "--.-"),
+    # the member's appeal: only its author writes it, nobody deletes it (it is answered)
+    ("appeal",          "rwc-", "r-c-", "r-c-", "----", "r-c-", "----", "r-c-", "----"),
+    # annual results are computed; officers only set a manual veto; lines are read-only
+    ("result",          "----", "r---", "rw--", "----", "rw--", "----", "rw-u", "----"),
+    ("result_line",     "----", "r---", "r---", "----", "r---", "----", "r---", "----"),
+    ("hr_report",       "----", "----", "----", "----", "----", "r---", "r---", "----"),
+)
+
+REPORTS = (
+    # report xmlid                                               target            m l A B u h a p
+    ("party_member_points.party_points_register_report", "result", "-yy-y-y-"),
+    ("party_member_points.party_points_summary_report", "result", "-yy-y-y-"),
+    ("party_member_points.party_points_honour_report", "result", "-yy-y-y-"),
+    ("party_member_points.party_points_period_notice_report", "period_published", "yyyyy-y-"),
+    ("party_member_points.party_points_period_notice_report", "period", "--y-y-y-"),
+)
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(AccessWorld, TransactionCase):
+    """The access matrix of the register and the points, through the ORM."""
+
+    MATRIX = MATRIX
+    REPORTS = REPORTS
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._build_world()
+
+    def test_matrix(self):
+        self.run_matrix_orm()
+
+    def test_reports(self):
+        self.run_reports_orm()
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrixRpc(AccessWorld, HttpCase):
+    """The same matrix over JSON-RPC and the report routes, with a real session per role."""
+
+    MATRIX = MATRIX
+    REPORTS = REPORTS
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._build_world()
+
+    def test_matrix_rpc(self):
+        self.run_matrix_rpc()
+
+    def test_reports_http(self):
+        self.run_reports_http()

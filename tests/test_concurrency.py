@@ -1,0 +1,345 @@
+"""Races between real transactions on a committed database.
+
+Odoo's TransactionCase runs a whole test in one transaction, so two officers approving at once cannot be
+tested there. This module creates its own throwaway database (``party_race_<pid>``), installs the party
+addons without demo data, commits a small data set, then lets transactions race, each through Odoo's own
+retry loop (``odoo.service.model.retrying``, what every HTTP request goes through):
+
+* deterministic interleavings with two cursors: transaction A takes its snapshot, B does the same thing and
+  commits, then A goes on. Without a lock A would decide on stale data (post twice, overshoot a cap, post in a
+  period closed meanwhile); with the locks of the addons, A fails with a serialization error, is retried on
+  fresh data and ends with the right outcome (refused, or cut to the cap);
+* threads started together on the same records (approvals, ballots, a ballot screen saved twice).
+
+The database is dropped at the end. It takes about a minute; it is skipped when Odoo or PostgreSQL is missing.
+"""
+import os
+import random
+import subprocess
+import sys
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DB = f"party_race_{os.getpid()}"
+MODULES = "party_member_points,party_evaluation"
+
+odoo = pytest.importorskip("odoo")
+
+
+def _psql_ok():
+    try:
+        return subprocess.run(["psql", "-X", "-d", "postgres", "-Atc", "SELECT 1"], capture_output=True,
+                              timeout=20).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    if not _psql_ok():
+        pytest.skip("PostgreSQL is not reachable")
+    from odoo.tools import config
+
+    config.parse_config([])
+    addons = f"{ROOT},{config['addons_path']}"
+    data_dir = tmp_path_factory.mktemp("odoo-data")
+    install = subprocess.run(
+        [sys.executable, "-m", "odoo", "-d", DB, f"--addons-path={addons}", f"--data-dir={data_dir}", "-i", MODULES,
+         "--without-demo=all", "--stop-after-init", "--max-cron-threads=0", "--log-level=warn", "--no-http"],
+        capture_output=True, text=True, timeout=600)
+    try:
+        assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+        config.parse_config([f"--addons-path={addons}", f"--data-dir={data_dir}", "-d", DB])
+        from odoo.modules.registry import Registry
+
+        reg = Registry(DB)
+        with reg.cursor() as cr:
+            _setup_data(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}))
+        yield reg
+    finally:
+        try:
+            from odoo.modules.registry import Registry
+            from odoo.sql_db import close_db
+
+            Registry.delete(DB)
+            close_db(DB)
+        finally:
+            subprocess.run(["dropdb", "--if-exists", "--force", DB], capture_output=True, timeout=120)
+
+
+@pytest.fixture(autouse=True)
+def fast_retries(monkeypatch):
+    """Odoo waits up to 2**n seconds before the n-th retry; a quarter of it is enough here."""
+    import odoo.service.model as service_model
+
+    monkeypatch.setattr(service_model.random, "uniform", lambda low, high: random.random() * high / 4)
+
+
+# ---------------------------------------------------------------------------------------------- data
+IDS = {}
+
+
+def _setup_data(env):
+    from odoo.addons.party_member_points.models.party_workflow import WORKFLOW
+
+    env = env(context={"tracking_disable": True, "mail_create_nolog": True})
+    Users = env["res.users"].with_context(no_reset_password=True)
+
+    def user(login, group):
+        return Users.create({"name": login, "login": login, "password": login, "email": f"{login}@example.org",
+                             "groups_id": [odoo.Command.set(
+            [env.ref("base.group_user").id, env.ref(f"party_member_points.group_party_{group}").id])]})
+
+    officer1, officer2, member_user = user("race_officer1", "officer"), user("race_officer2", "officer"), \
+        user("race_member", "member")
+    Org = env["party.organization"]
+    town = Org.create({"name": "Race Town", "kind": "committee"})
+    branch = Org.create({"name": "Race Branch", "kind": "branch", "parent_id": town.id, "secretary_id": officer1.id,
+                         "committee_member_ids": [odoo.Command.set(officer2.ids)]})
+    scheme = env["party.points.scheme"].create({
+        "name": "Race Scheme", "code": "RACE", "period_type": "quarter",
+        "component_ids": [odoo.Command.create({"name": "Work", "code": "work"})]})
+    Rule = env["party.points.rule"]
+    common = {"scheme_id": scheme.id, "component_id": scheme.component_ids.id}
+    Rule.create(dict(common, name="Capped", code="capped", points=6.0, cap_points=10.0, recorder="member"))
+    Rule.create(dict(common, name="Activity", code="activity", points=1.0, recorder="member"))
+    Rule.create(dict(common, name="Attendance", code="attendance", points=3.0, recorder="system"))
+    branch.points_scheme_id = scheme
+    Member = env["party.member"]
+    vals = {"organization_id": branch.id, "stage": "full", "join_date": "2010-01-01", "full_member_date": "2011-01-01"}
+    claimant = Member.create(dict(vals, name="Race Member", user_id=member_user.id))
+    voters = Member.create([dict(vals, name=f"Race Voter {index}") for index in range(5)])
+    others = Member.create([dict(vals, name=f"Race Other {index}") for index in range(4)])
+    # an evaluation campaign in voting: five members present, so at most five member ballots
+    campaign = env["party.evaluation.campaign"].create({"organization_id": branch.id, "year": 2090})
+    Participant = env["party.evaluation.participant"]
+    Participant.create([Participant._values_for_member(campaign, voter) for voter in voters])
+    campaign.participant_ids._system().write({"attendance": "present", "notified": True})
+    campaign._system().write({"state": "voting"})
+    # a published period whose publication is over: it can be closed
+    period = env["party.points.period"].create({
+        "organization_id": branch.id, "date_from": date(2024, 1, 1), "date_to": date(2024, 3, 31)})
+    period.with_context(party_points_period_flow=WORKFLOW).write({
+        "state": "published", "publication_start": date(2024, 4, 2), "publication_end": date(2024, 4, 9)})
+    IDS.update(officer1=officer1.id, officer2=officer2.id, member_user=member_user.id, claimant=claimant.id,
+               others=others.ids, campaign=campaign.id, period=period.id, scheme=scheme.id)
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+class Refused(Exception):
+    pass
+
+
+def request(registry, uid, func):
+    """Run ``func(env)`` as one request of user ``uid``: own cursor, Odoo's retry loop, commit. Returns its
+    result; a refusal (UserError, ValidationError...) is raised as :class:`Refused`."""
+    from odoo.exceptions import UserError
+    from odoo.service.model import retrying
+
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, uid, {})
+        try:
+            return retrying(lambda: func(env), env)
+        except UserError as error:
+            raise Refused(str(error)) from error
+
+
+def interleaved(registry, uid, func, other):
+    """Transaction A (user ``uid``) takes its snapshot, then ``other()`` runs and commits, then A runs
+    ``func(env)`` through the retry loop. Returns (tries, result or Refused)."""
+    from odoo.exceptions import UserError
+    from odoo.service.model import retrying
+
+    tries = []
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, uid, {})
+        env["res.users"].browse(uid).read(["login"])  # A's snapshot is taken here
+        other()
+
+        def attempt():
+            tries.append(1)
+            return func(env)
+
+        try:
+            outcome = retrying(attempt, env)
+        except UserError as error:
+            outcome = Refused(str(error))
+    return len(tries), outcome
+
+
+def run_together(functions):
+    """Start the functions in threads at the same moment; returns their outcomes (result or exception)."""
+    barrier = threading.Barrier(len(functions))
+    outcomes = [None] * len(functions)
+
+    def target(index, function):
+        barrier.wait()
+        try:
+            outcomes[index] = function()
+        except Exception as error:  # noqa: BLE001 - the outcome is checked by the test
+            outcomes[index] = error
+
+    threads = [threading.Thread(target=target, args=(index, function)) for index, function in enumerate(functions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return outcomes
+
+
+def read(registry, func):
+    with registry.cursor() as cr:
+        return func(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}))
+
+
+def submitted_claim(registry, rule_code, member_key="claimant", day=None):
+    """A claim of the member, submitted to the branch (committed)."""
+    def create(env):
+        rule = env["party.points.scheme"].browse(IDS["scheme"])._get_rule(rule_code)
+        entry = env["party.points.entry"].create({"member_id": IDS[member_key], "rule_id": rule.id,
+                                                  "date": day or date.today()})
+        entry.action_submit()
+        return entry.id
+    return request(registry, IDS["member_user"], create)
+
+
+def approve(entry_id):
+    return lambda env: env["party.points.entry"].browse(entry_id).action_approve()
+
+
+# ---------------------------------------------------------------------------------------------- tests
+def test_two_officers_approving_the_same_claim(registry):
+    entry_id = submitted_claim(registry, "activity")
+    tries, outcome = interleaved(registry, IDS["officer1"], approve(entry_id),
+                                 lambda: request(registry, IDS["officer2"], approve(entry_id)))
+    assert tries == 2, "the stale transaction was not stopped by the lock"
+    assert isinstance(outcome, Refused) and "Only submitted entries can be approved" in str(outcome)
+    state, approver, postings = read(registry, lambda env: (
+        env["party.points.entry"].browse(entry_id).state, env["party.points.entry"].browse(entry_id).approver_id.id,
+        env["mail.tracking.value"].search_count([
+            ("mail_message_id.model", "=", "party.points.entry"), ("mail_message_id.res_id", "=", entry_id),
+            ("field_id.name", "=", "state"), ("new_value_char", "=", "Posted")])))
+    assert (state, approver, postings) == ("posted", IDS["officer2"], 1)
+
+
+def test_cap_is_never_overshot_by_two_approvals(registry):
+    first = submitted_claim(registry, "capped")
+    second = submitted_claim(registry, "capped")
+    tries, outcome = interleaved(registry, IDS["officer1"], approve(second),
+                                 lambda: request(registry, IDS["officer2"], approve(first)))
+    assert tries == 2 and outcome is True
+    points = read(registry, lambda env: env["party.points.entry"].browse([first, second]).mapped("points"))
+    assert points == [6.0, 4.0], "the second approval is cut to the 4 points left under the cap of 10"
+
+
+def test_automatic_points_of_one_source_posted_once(registry):
+    member = IDS["others"][0]
+
+    def post(env):
+        source = env["party.organization"].search([("name", "=", "Race Branch")])
+        return env["party.points.entry"]._post_automatic(env["party.member"].browse(member), "attendance",
+                                                         source=source, date=date(2025, 6, 1)).ids
+
+    tries, outcome = interleaved(registry, odoo.SUPERUSER_ID, post, lambda: request(registry, odoo.SUPERUSER_ID, post))
+    assert tries == 2
+    entries = read(registry, lambda env: env["party.points.entry"].search([("member_id", "=", member)]).ids)
+    assert outcome == entries and len(entries) == 1
+
+
+def test_nothing_is_posted_in_a_period_closed_meanwhile(registry):
+    member = IDS["others"][1]
+
+    def post(env):
+        return env["party.points.entry"]._post_automatic(env["party.member"].browse(member), "attendance",
+                                                         date=date(2024, 2, 1)).ids
+
+    def close(env):
+        return env["party.points.period"].browse(IDS["period"]).action_close()
+
+    tries, outcome = interleaved(registry, odoo.SUPERUSER_ID, post, lambda: request(registry, IDS["officer1"], close))
+    assert tries == 2
+    assert isinstance(outcome, Refused) and "is closed" in str(outcome)
+    assert not read(registry, lambda env: env["party.points.entry"].search_count([("member_id", "=", member)]))
+
+
+def test_ballots_entered_at_once_are_numbered_and_bounded(registry):
+    def ballot(env):
+        campaign = env["party.evaluation.campaign"].browse(IDS["campaign"])
+        return env["party.evaluation.ballot"].create({
+            "campaign_id": campaign.id, "voter_type": "member", "line_ids": [
+                odoo.Command.create({"participant_id": participant.id, "grade": "qualified"})
+                for participant in campaign.participant_ids]}).id
+
+    outcomes = run_together([lambda: request(registry, IDS["officer1"], ballot) for _index in range(4)]
+                            + [lambda: request(registry, IDS["officer2"], ballot) for _index in range(3)])
+    saved = [outcome for outcome in outcomes if isinstance(outcome, int)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, Refused)]
+    # a request still colliding after Odoo's five tries ends with a concurrency error: nothing is saved
+    given_up = [outcome for outcome in outcomes if isinstance(outcome, odoo.sql_db.psycopg2.OperationalError)]
+    assert len(saved) + len(refused) + len(given_up) == 7, outcomes
+    assert len(saved) == 5 or (given_up and len(saved) < 5), outcomes
+    assert all("cannot outnumber the voters" in str(outcome) for outcome in refused)
+    numbers = read(registry, lambda env: sorted(env["party.evaluation.ballot"].search(
+        [("campaign_id", "=", IDS["campaign"])]).mapped("number")))
+    assert numbers == list(range(1, len(saved) + 1)), "numbered without gap nor duplicate"
+
+
+def test_a_ballot_screen_saved_twice_gives_one_ballot(registry):
+    def open_screen(env):
+        campaign = env["party.evaluation.campaign"].browse(IDS["campaign"])
+        return campaign.action_open_ballot_entry()["res_id"]
+
+    def clear(env):  # make room: the previous test filled the five places
+        env["party.evaluation.ballot"].search([("campaign_id", "=", IDS["campaign"])]).unlink()
+
+    request(registry, IDS["officer1"], clear)
+    wizard_id = request(registry, IDS["officer1"], open_screen)
+
+    def save(env):
+        return env["party.evaluation.ballot.entry"].browse(wizard_id).action_save_close()
+
+    outcomes = run_together([lambda: request(registry, IDS["officer1"], save) for _index in range(2)])
+    assert sum(1 for outcome in outcomes if isinstance(outcome, dict)) == 1, outcomes
+    assert read(registry, lambda env: env["party.evaluation.ballot"].search_count(
+        [("campaign_id", "=", IDS["campaign"])])) == 1
+
+
+def test_many_threads_approving_the_same_claims(registry):
+    entries = [submitted_claim(registry, "activity", day=date.today() - timedelta(days=index)) for index in range(6)]
+
+    def approve_all(order):
+        def run():
+            done = 0
+            for entry_id in order:
+                try:
+                    request(registry, random.choice([IDS["officer1"], IDS["officer2"]]), approve(entry_id))
+                    done += 1
+                except Refused:
+                    pass
+            return done
+        return run
+
+    outcomes = run_together([approve_all(random.sample(entries, len(entries))) for _index in range(4)])
+    assert all(isinstance(outcome, int) for outcome in outcomes), outcomes
+    assert sum(outcomes) == len(entries), "each claim approved exactly once"
+    states = read(registry, lambda env: set(env["party.points.entry"].browse(entries).mapped("state")))
+    assert states == {"posted"}
+
+
+def test_the_same_claim_submitted_twice(registry):
+    def create(env):
+        rule = env["party.points.scheme"].browse(IDS["scheme"])._get_rule("activity")
+        return env["party.points.entry"].create({"member_id": IDS["claimant"], "rule_id": rule.id}).id
+
+    entry_id = request(registry, IDS["member_user"], create)
+    outcomes = run_together([lambda: request(registry, IDS["member_user"],
+                                             lambda env: env["party.points.entry"].browse(entry_id).action_submit())
+                             for _index in range(3)])
+    assert sum(1 for outcome in outcomes if outcome is True) == 1, outcomes
+    activities = read(registry, lambda env: env["mail.activity"].search_count(
+        [("res_model", "=", "party.points.entry"), ("res_id", "=", entry_id)]))
+    assert activities == 1
