@@ -8,7 +8,8 @@ from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, in_w
 from . import evaluation_rules as rules
 
 # Channels whose order of entry is the order in which the voters cast their ballots (everyone sees who goes
-# into the booth): their ballots are sealed until the tally, then shuffled. Paper ballots are shuffled in the
+# into the booth; the token list shows who has voted online): their ballots are sealed until the tally, then
+# shuffled. Paper ballots are shuffled in the
 # ballot box before the scrutineers enter them.
 SEALED_CHANNELS = ("booth", "online")
 # Flag of the ballot's own writes on its lines (grades are changed through the ballot only).
