@@ -6,7 +6,7 @@ from .access_matrix import AccessWorld
 # r/w/c/u = read/write/create/unlink allowed, "-" refused, "." not checked.
 MATRIX = (
     # target            member  leader  off_A   off_B   upper   hr      admin   portal
-    ("org",             "r---", "r---", "rwc-", "r---", "rwc-", "----", "rwcu", "----"),
+    ("org",             "r---", "r---", "rwc-", "r---", "rwc-", "----", "rwcu", "r---"),
     ("member_alice",    "----", "r---", "rwc-", "----", "rwc-", "----", "rwcu", "----"),
     ("member_self",     "r---", "r---", "rwc-", "----", "rwc-", "----", "rwcu", "----"),
     # the status history is written by the register itself (every status change), never by hand
@@ -16,15 +16,15 @@ MATRIX = (
     ("dues",            "----", "r---", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
     ("meeting",         "r---", "rwc-", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
     ("attendance",      "r---", "rwcu", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
-    ("scheme",          "r---", "r---", "r---", "r---", "r---", "----", "rwcu", "----"),
-    ("component",       "r---", "r---", "r---", "r---", "r---", "----", "rwcu", "----"),
-    ("rule",            "r---", "r---", "r---", "r---", "r---", "----", "rwcu", "----"),
+    ("scheme",          "r---", "r---", "r---", "r---", "r---", "----", "rwcu", "r---"),
+    ("component",       "r---", "r---", "r---", "r---", "r---", "----", "rwcu", "r---"),
+    ("rule",            "r---", "r---", "r---", "r---", "r---", "----", "rwcu", "r---"),
     # a draft recorded for Alice (party group A1) / a draft claim of the member themselves
     ("entry_alice",     "----", "rwcu", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
     ("entry_self",      "rwcu", "rwcu", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
     # a period being recorded is for the officers; a published one (public notice) is read by every member
     ("period",          "----", "----", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
-    ("period_published", "r-.-", "r-.-", "rw.-", "r-.-", "rw.-", "--.-", "rw.-", "--.-"),
+    ("period_published", "r-.-", "r-.-", "rw.-", "r-.-", "rw.-", "--.-", "rw.-", "r-.-"),
     # the member's appeal: only its author writes it, nobody deletes it (it is answered)
     ("appeal",          "rwc-", "r-c-", "r-c-", "----", "r-c-", "----", "r-c-", "----"),
     # annual results are computed; officers only set a manual veto; lines are read-only
@@ -38,7 +38,7 @@ REPORTS = (
     ("party_member_points.party_points_register_report", "result", "-yy-y-y-"),
     ("party_member_points.party_points_summary_report", "result", "-yy-y-y-"),
     ("party_member_points.party_points_honour_report", "result", "-yy-y-y-"),
-    ("party_member_points.party_points_period_notice_report", "period_published", "yyyyy-y-"),
+    ("party_member_points.party_points_period_notice_report", "period_published", "yyyyy-yy"),
     ("party_member_points.party_points_period_notice_report", "period", "--y-y-y-"),
 )
 

@@ -2,6 +2,9 @@ from odoo import fields, models
 
 from .party_mobilization_project import STATES
 
+# The overview is the officers' dashboard: members and leaders do not read its figures.
+OFFICER = "party_member_points.group_party_officer"
+
 ACTIVE_STATES = ("draft", "submitted", "approved", "opinions", "voting", "published", "executing", "acceptance")
 
 
@@ -10,16 +13,24 @@ class PartyOrganization(models.Model):
 
     _inherit = "party.organization"
 
-    overview_project_count = fields.Integer(compute="_compute_overview_projects", string="Projects Under Way")
+    overview_project_count = fields.Integer(
+        compute="_compute_overview_projects", string="Projects Under Way", groups=OFFICER
+    )
     overview_project_id = fields.Many2one(
-        "party.mobilization.project", compute="_compute_overview_projects", string="Latest Project")
-    overview_project_state = fields.Selection(STATES, compute="_compute_overview_projects", string="Project Stage")
-    overview_project_progress = fields.Float(compute="_compute_overview_projects", string="Project Progress (%)")
+        "party.mobilization.project", compute="_compute_overview_projects", string="Latest Project", groups=OFFICER
+    )
+    overview_project_state = fields.Selection(
+        STATES, compute="_compute_overview_projects", string="Project Stage", groups=OFFICER
+    )
+    overview_project_progress = fields.Float(
+        compute="_compute_overview_projects", string="Project Progress (%)", groups=OFFICER
+    )
 
     def _compute_overview_projects(self):
         Project = self.env["party.mobilization.project"]
-        counts = self._subtree_totals("party.mobilization.project", [("state", "in", ACTIVE_STATES)]) \
-            if self.ids else {}
+        counts = (
+            self._subtree_totals("party.mobilization.project", [("state", "in", ACTIVE_STATES)]) if self.ids else {}
+        )
         latest = {}
         if self.ids:
             for project in Project.search([("organization_id", "in", self.ids), ("state", "in", ACTIVE_STATES)]):
@@ -31,5 +42,7 @@ class PartyOrganization(models.Model):
             org.overview_project_progress = org.overview_project_id.progress
 
     def action_overview_projects(self):
-        return self._overview_action("party_mobilization.party_mobilization_project_action", [
-            ("organization_id", "child_of", self.id), ("state", "in", ACTIVE_STATES)])
+        return self._overview_action(
+            "party_mobilization.party_mobilization_project_action",
+            [("organization_id", "child_of", self.id), ("state", "in", ACTIVE_STATES)],
+        )
