@@ -2,8 +2,16 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
-from .party_points_logic import GRADES, assign_stars, grade_for_points, mean_of_quarters
+from .party_points_logic import (
+    GRADES,
+    assign_stars,
+    grade_for_points,
+    member_year_figures,
+    not_graded_key,
+    veto_keys,
+)
 
 VETO_STARS = 1
 STAR_RATINGS = [
@@ -92,190 +100,306 @@ class PartyPointsResult(models.Model):
         return res
 
     # ------------------------------------------------------------------ computation
+    def _year_texts(self):
+        """Translated reasons of the computation, looked up once per run (not once per member)."""
+        return {
+            "probationary": self.env._("Probationary member"),
+            "joined": self.env._("Joined this year"),
+            "exempt": self.env._("Exempt (frail or ill)"),
+            "six_months": self.env._("six months without org life or dues"),
+            "sanction": self.env._("sanction during the year"),
+            "sentence": self.env._("criminal proceedings"),
+            "manual": self.env._("veto set by the branch"),
+        }
+
     @api.model
     def _not_graded_reason(self, member, year):
         """Members who earn points but are not graded: probationary members (their points decide on-time
         confirmation), members who joined during the year, exempt frail members (graded by evaluation only)."""
-        if member.stage == "probationary":
-            return self.env._("Probationary member")
-        if member.join_date and member.join_date.year >= year:
-            return self.env._("Joined this year")
-        if member.is_frail and member.frail_exempt_approved:
-            return self.env._("Exempt (frail or ill)")
-        return False
+        key = not_graded_key(member.stage, member.join_date, member.is_frail and member.frail_exempt_approved, year)
+        return self._year_texts()[key] if key else False
 
     @api.model
     def _veto_reason(self, member, scheme, year, manual=False, manual_reason=False):
-        reasons = []
-        if scheme.veto_six_months and member.veto_candidate:
-            reasons.append(self.env._("six months without org life or dues"))
-        if scheme.veto_sanction and any(s._overlaps(date(year, 1, 1), date(year, 12, 31))
-                                        for s in member.sanction_ids):
-            reasons.append(self.env._("sanction during the year"))
-        if scheme.veto_sentence and member.serving_sentence:
-            reasons.append(self.env._("criminal proceedings"))
-        if manual:
-            reasons.append(manual_reason or self.env._("veto set by the branch"))
-        return "; ".join(reasons)
+        sanctioned = any(s._overlaps(date(year, 1, 1), date(year, 12, 31)) for s in member.sudo().sanction_ids)
+        keys = veto_keys(six_months=scheme.veto_six_months and member.veto_candidate,
+                         sanction=scheme.veto_sanction and sanctioned,
+                         sentence=scheme.veto_sentence and member.serving_sentence, manual=manual)
+        return self._veto_text(keys, manual_reason, self._year_texts())
+
+    @api.model
+    def _veto_text(self, keys, manual_reason, texts):
+        return "; ".join((manual_reason or texts[key]) if key == "manual" else texts[key] for key in keys)
 
     @api.model
     def _compute_year(self, year, members=None, final=False):
         """Compute (or recompute) the annual results of ``year`` for ``members`` (default: every member who
         earns points), then the ranks, top/bottom 10 % and stars of the branches concerned.
 
-        Component subtotals come from one grouped query over the ledger (per member, component and quarter).
-        Returns the results.
+        Set-based whatever the number of members: one query reads the members' facts, one aggregates the ledger
+        (per member, component and quarter), the figures are computed in Python by the pure functions of
+        ``party_points_logic``, and the results and their component lines are written with one statement each.
+        Final results are kept as they are. Returns the results (in member order).
         """
         Member = self.env["party.member"].sudo()
+        domain = Member._points_earning_domain()
         if members is None:
-            members = Member.search(Member._points_earning_domain())
-        members = members.sudo().filtered(lambda m: m.status == "normal" and m.stage in ("probationary", "full"))
+            members = Member.search(domain, order="id")
+        else:
+            members = Member.with_context(active_test=False).search(domain + [("id", "in", members.ids)],
+                                                                    order="id")
         if not members:
             return self.browse()
-        existing = {r.member_id.id: r for r in self.sudo().search([("member_id", "in", members.ids),
-                                                                    ("year", "=", year)])}
-        finals = {member_id for member_id, result in existing.items() if result.state == "final"}
-        if finals and not self.env.su:
+        self.env.flush_all()
+        facts = self._year_facts(year, members.ids)
+        if not self.env.su and any(fact["state"] == "final" for fact in facts.values()):
             raise UserError(self.env._("The results of %s are final.", year))
         # final results are kept as they are (the year-end action may run again)
-        members = members.filtered(lambda m: m.id not in finals)
-        for member_id in finals:
-            existing.pop(member_id)
-        rows = self.env["party.points.entry"].sudo()._read_group(
-            [("member_id", "in", members.ids), ("state", "=", "posted"), ("year", "=", year)],
-            ["member_id", "component_id", "date:quarter"], ["points:sum"])
-        ledger = {}
-        for member, component, quarter, points in rows:
-            ledger.setdefault(member.id, {}).setdefault(component.id, [0.0] * 4)[(quarter.month - 1) // 3] += points
-        previous = {r.member_id.id: r.total for r in self.sudo().search([("member_id", "in", members.ids),
-                                                                         ("year", "=", year - 1)])}
-        schemes = {}
-        vals_by_member = {}
-        for member in members:
-            org = member.organization_id
-            if org.id not in schemes:
-                schemes[org.id] = org._get_points_scheme()
-            scheme = schemes[org.id]
-            vals_by_member[member.id] = self._member_year_vals(
-                member, scheme, year, ledger.get(member.id, {}), previous.get(member.id, 0.0),
-                existing.get(member.id))
-        to_create = []
-        for member in members:
-            vals = vals_by_member[member.id]
-            result = existing.get(member.id)
-            if result:
-                result.line_ids.unlink()
-                result.with_context(party_points_compute=True, tracking_disable=True).write(vals)
-            else:
-                to_create.append(dict(vals, member_id=member.id, year=year))
-        created = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True).create(to_create)
-        results = self.sudo().browse(list({r.id for r in existing.values()} | set(created.ids)))
-        if not results:
-            return results.with_env(self.env)
-        self._rank_and_star(year, results.organization_id)
-        if final:
-            results.with_context(party_points_compute=True).write({"state": "final"})
+        todo = [member_id for member_id in members.ids if facts[member_id]["state"] != "final"]
+        ledger = self._year_ledger(year, todo)
+        organizations = self.env["party.organization"].browse({facts[m]["organization_id"] for m in todo})
+        schemes = organizations._get_points_schemes()
+        settings = {}
+        texts = self._year_texts()
+        rows = []
+        for member_id in todo:
+            fact = facts[member_id]
+            scheme = schemes[fact["organization_id"]]
+            if scheme.id not in settings:
+                settings[scheme.id] = scheme._year_settings()
+            rows.append(self._year_row(fact, settings[scheme.id], year, ledger.get(member_id, {}), texts))
+        created = self._year_store(year, rows)
+        results = self.sudo().browse([facts[m]["result_id"] or created[m] for m in todo])
+        if results:
+            self._rank_and_star(year, organizations, new_ids=set(created.values()))
+            if final:
+                results.with_context(party_points_compute=True).write({"state": "final"})
         return results.with_env(self.env)
 
     @api.model
-    def _member_year_vals(self, member, scheme, year, ledger, previous_total, existing):
-        """Values of one member's result from the ledger subtotals ``{component_id: [q1, q2, q3, q4]}``."""
-        lines = []
-        quarters = [0.0] * 4
-        subtotal = 0.0
-        core_ok = True
-        for component in scheme.component_ids:
-            per_quarter = ledger.get(component.id, [0.0] * 4)
-            if scheme.total_method == "mean_quarters":
-                # each quarter is scored on its own, from the component's starting points
-                scored = [component.start_points + q for q in per_quarter]
-                if scheme.floor_mode == "component":
-                    scored = [max(q, 0.0) for q in scored]
-                points = mean_of_quarters(scored)
-            else:
-                scored = list(per_quarter)
-                scored[0] += component.start_points
-                points = sum(scored)
-                if scheme.floor_mode == "component":
-                    points = max(points, 0.0)
-            quarters = [a + b for a, b in zip(quarters, scored)]
-            subtotal += points
-            maximum = component.max_points
-            percent = 100.0 * points / maximum if maximum else 0.0
-            if component.is_core and maximum and percent < scheme.core_bar_percent:
-                core_ok = False
-            lines.append((0, 0, {"component_id": component.id, "points": points, "max_points": maximum,
-                                 "percent": percent}))
-        carry = round(previous_total * scheme.carry_over_percent / 100.0, 2) if previous_total > 0 else 0.0
-        earned = subtotal
-        if scheme.floor_mode == "total":
-            earned = max(earned, 0.0)
-        manual = existing.veto_manual if existing else False
-        manual_reason = existing.veto_manual_reason if existing else False
-        veto_reason = self._veto_reason(member, scheme, year, manual, manual_reason)
-        total = round(earned + carry, 2)
-        if veto_reason and scheme.veto_outcome == "void":
-            total = 0.0
-        not_graded = self._not_graded_reason(member, year)
-        grade = False
-        if not not_graded:
-            grade = "unqualified" if veto_reason else grade_for_points(total, scheme._grade_thresholds())
-        return {
-            "organization_id": member.organization_id.id,
-            "scheme_id": scheme.id,
-            "line_ids": lines,
-            "carry_over": carry,
-            "earned": round(earned, 2),
-            "q1": quarters[0], "q2": quarters[1], "q3": quarters[2], "q4": quarters[3],
-            "total": total,
-            "core_ok": core_ok,
-            "graded": not not_graded,
-            "not_graded_reason": not_graded or False,
-            "grade": grade,
-            "veto": bool(veto_reason),
-            "veto_reason": veto_reason or False,
-        }
+    def _year_facts(self, year, member_ids):
+        """``{member id: facts}`` of the members for the computation of ``year``: organization, flags, a sanction
+        running during the year, this year's result (id, state, manual veto) and last year's total. One query."""
+        self.env.cr.execute(SQL("""
+            SELECT m.id, m.organization_id, m.party_group_id, m.company_id, m.stage, m.join_date,
+                   COALESCE(m.is_frail AND m.frail_exempt_approved, FALSE),
+                   COALESCE(m.veto_candidate, FALSE), COALESCE(m.serving_sentence, FALSE),
+                   EXISTS (SELECT 1 FROM party_member_sanction s
+                            WHERE s.member_id = m.id AND s.date_start <= %(last)s
+                              AND (s.date_end IS NULL OR s.date_end >= %(first)s)),
+                   cur.id, cur.state, COALESCE(cur.veto_manual, FALSE), cur.veto_manual_reason,
+                   COALESCE(prev.total, 0.0)
+              FROM party_member m
+         LEFT JOIN party_points_result cur ON cur.member_id = m.id AND cur.year = %(year)s
+         LEFT JOIN party_points_result prev ON prev.member_id = m.id AND prev.year = %(previous)s
+             WHERE m.id = ANY(%(ids)s)
+        """, year=year, previous=year - 1, first=date(year, 1, 1), last=date(year, 12, 31), ids=list(member_ids)))
+        keys = ("id", "organization_id", "party_group_id", "company_id", "stage", "join_date", "frail_exempt",
+                "veto_candidate", "serving_sentence", "sanctioned", "result_id", "state", "veto_manual",
+                "veto_manual_reason", "previous_total")
+        return {row[0]: dict(zip(keys, row)) for row in self.env.cr.fetchall()}
 
     @api.model
-    def _rank_and_star(self, year, branches):
-        """Ranks in the branch and overall (SQL window functions over the year's results), top and bottom
-        10 % of each branch, then the stars of the graded members of each branch with the quotas."""
+    def _year_ledger(self, year, member_ids):
+        """``{member id: {component id: [q1, q2, q3, q4]}}`` of the posted points of ``year``: one grouped query
+        (one row per member and component)."""
+        if not member_ids:
+            return {}
+        self.env.cr.execute(SQL("""
+            SELECT member_id, component_id,
+                   COALESCE(SUM(points) FILTER (WHERE date < %(q2)s), 0),
+                   COALESCE(SUM(points) FILTER (WHERE date >= %(q2)s AND date < %(q3)s), 0),
+                   COALESCE(SUM(points) FILTER (WHERE date >= %(q3)s AND date < %(q4)s), 0),
+                   COALESCE(SUM(points) FILTER (WHERE date >= %(q4)s), 0)
+              FROM party_points_entry
+             WHERE state = 'posted' AND year = %(year)s AND member_id = ANY(%(ids)s)
+          GROUP BY member_id, component_id
+        """, year=year, q2=date(year, 4, 1), q3=date(year, 7, 1), q4=date(year, 10, 1), ids=list(member_ids)))
+        ledger = {}
+        for member_id, component_id, *quarters in self.env.cr.fetchall():
+            ledger.setdefault(member_id, {})[component_id] = quarters
+        return ledger
+
+    @api.model
+    def _year_row(self, fact, settings, year, ledger, texts):
+        """Values of one member's result (a dict of column values plus ``lines``) from the member's ``fact``
+        (:meth:`_year_facts`), the scheme's ``settings`` (:meth:`party.points.scheme._year_settings`) and the
+        ledger subtotals ``{component_id: [q1, q2, q3, q4]}``."""
+        figures = member_year_figures(
+            settings["components"], ledger, settings["total_method"], settings["floor_mode"],
+            settings["core_bar_percent"], settings["carry_over_percent"], fact["previous_total"])
+        keys = veto_keys(six_months=settings["veto_six_months"] and fact["veto_candidate"],
+                         sanction=settings["veto_sanction"] and fact["sanctioned"],
+                         sentence=settings["veto_sentence"] and fact["serving_sentence"], manual=fact["veto_manual"])
+        veto_reason = self._veto_text(keys, fact["veto_manual_reason"], texts)
+        earned, carry = figures["earned"], figures["carry"]
+        total = round(earned + carry, 2)
+        if veto_reason and settings["veto_outcome"] == "void":
+            total = 0.0
+        not_graded = not_graded_key(fact["stage"], fact["join_date"], fact["frail_exempt"], year)
+        grade = False
+        if not not_graded:
+            grade = "unqualified" if veto_reason else grade_for_points(total, settings["grades"])
+        q1, q2, q3, q4 = figures["quarters"]
+        return {
+            "result_id": fact["result_id"], "member_id": fact["id"], "organization_id": fact["organization_id"],
+            "party_group_id": fact["party_group_id"], "company_id": fact["company_id"],
+            "scheme_id": settings["id"], "carry_over": carry, "earned": round(earned, 2),
+            "q1": q1, "q2": q2, "q3": q3, "q4": q4, "total": total, "core_ok": figures["core_ok"],
+            "graded": not not_graded, "not_graded_reason": texts[not_graded] if not_graded else None,
+            "grade": grade or None, "veto": bool(veto_reason), "veto_reason": veto_reason or None,
+            "lines": figures["lines"],
+        }
+
+    # columns written by _year_store, with their PostgreSQL types
+    _YEAR_COLUMNS = [
+        ("organization_id", "int4"), ("party_group_id", "int4"), ("company_id", "int4"), ("scheme_id", "int4"),
+        ("carry_over", "float8"), ("earned", "float8"), ("q1", "float8"), ("q2", "float8"), ("q3", "float8"),
+        ("q4", "float8"), ("total", "float8"), ("core_ok", "bool"), ("graded", "bool"),
+        ("not_graded_reason", "varchar"), ("grade", "varchar"), ("veto", "bool"), ("veto_reason", "varchar"),
+    ]
+
+    @api.model
+    def _year_store(self, year, rows):
+        """Write the computed rows: one UPDATE for the existing results, one INSERT for the new ones, then their
+        component lines replaced with one DELETE and one INSERT. Returns ``{member id: new result id}``.
+
+        The rows are written in SQL because a county has tens of thousands of results and five times as many
+        lines; the ORM caches of both models are invalidated afterwards. Changes made by the computation are not
+        tracked in the chatter (stars changing on a later recomputation are, see :meth:`_rank_and_star`)."""
+        cr = self.env.cr
+        names = [name for name, _type in self._YEAR_COLUMNS]
+        existing = [row for row in rows if row["result_id"]]
+        new = [row for row in rows if not row["result_id"]]
+        if existing:
+            cr.execute(SQL(
+                "UPDATE party_points_result r SET %s, write_uid = %s, write_date = %s FROM (SELECT %s) v "
+                "WHERE r.id = v.id",
+                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
+                self.env.uid, self.env.cr.now(),
+                self._unnest_sql([("id", "int4")] + self._YEAR_COLUMNS, existing, {"id": "result_id"})))
+        created = {}
+        if new:
+            cr.execute(SQL(
+                "INSERT INTO party_points_result (member_id, year, state, stars, star_rating, honour, veto_manual, "
+                "%s, create_uid, create_date, write_uid, write_date) "
+                "SELECT v.member_id, %s, 'draft', 0, '0', FALSE, FALSE, %s, %s, %s, %s, %s FROM (SELECT %s) v "
+                "ORDER BY v.member_id RETURNING id, member_id",
+                SQL(", ").join(SQL.identifier(name) for name in names), year,
+                SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names),
+                self.env.uid, self.env.cr.now(), self.env.uid, self.env.cr.now(),
+                self._unnest_sql([("member_id", "int4")] + self._YEAR_COLUMNS, new)))
+            created = {member_id: result_id for result_id, member_id in cr.fetchall()}
+        if existing:
+            cr.execute(SQL("DELETE FROM party_points_result_line WHERE result_id = ANY(%s)",
+                           [row["result_id"] for row in existing]))
+        lines = [
+            {"result_id": row["result_id"] or created[row["member_id"]], "component_id": component_id,
+             "points": points, "max_points": max_points, "percent": percent, "member_id": row["member_id"],
+             "organization_id": row["organization_id"], "company_id": row["company_id"]}
+            for row in rows for component_id, points, max_points, percent in row["lines"]
+        ]
+        if lines:
+            columns = [("result_id", "int4"), ("component_id", "int4"), ("points", "float8"),
+                       ("max_points", "float8"), ("percent", "float8"), ("member_id", "int4"),
+                       ("organization_id", "int4"), ("company_id", "int4")]
+            cr.execute(SQL(
+                "INSERT INTO party_points_result_line (%s, year, create_uid, create_date, write_uid, write_date) "
+                "SELECT %s, %s, %s, %s, %s, %s FROM (SELECT %s) v",
+                SQL(", ").join(SQL.identifier(name) for name, _type in columns),
+                SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name, _type in columns),
+                year, self.env.uid, self.env.cr.now(), self.env.uid, self.env.cr.now(),
+                self._unnest_sql(columns, lines)))
+        self.env["party.points.result.line"].invalidate_model()
+        self.invalidate_model()
+        self.env["party.member"].invalidate_model(["points_result_ids"])
+        return created
+
+    @api.model
+    def _unnest_sql(self, columns, rows, keys=None):
+        """``unnest(%s::type[], ...) AS alias`` select list of one array per column: a whole set of rows passed
+        as a handful of parameters."""
+        keys = keys or {}
+        return SQL(", ").join(
+            SQL("unnest(%s::%s[]) AS %s", [row[keys.get(name, name)] for row in rows], SQL(type_), SQL.identifier(name))
+            for name, type_ in columns)
+
+    @api.model
+    def _rank_and_star(self, year, branches, new_ids=()):
+        """Ranks in the branch and overall (SQL window functions over the year's results, rows written only when
+        they change), top and bottom 10 % of each branch, then the stars of the graded members of each branch
+        with the quotas (:func:`assign_stars`). Stars of results created by this computation (``new_ids``) are
+        written in SQL; changes of earlier results go through the ORM so that their chatter tracks them."""
         self.flush_model()
-        self.env.cr.execute("""
+        cr = self.env.cr
+        cr.execute("""
             WITH ranked AS (
-                SELECT id,
-                       RANK() OVER (PARTITION BY organization_id ORDER BY total DESC) AS rank_branch,
-                       RANK() OVER (PARTITION BY company_id ORDER BY total DESC) AS rank_overall,
-                       COUNT(*) OVER (PARTITION BY organization_id) AS branch_size
-                  FROM party_points_result
-                 WHERE year = %s
+                SELECT id, rank_branch, rank_overall, branch_size,
+                       GREATEST(CEIL(branch_size * 0.1), 1) AS tenth
+                  FROM (SELECT id,
+                               RANK() OVER (PARTITION BY organization_id ORDER BY total DESC) AS rank_branch,
+                               RANK() OVER (PARTITION BY company_id ORDER BY total DESC) AS rank_overall,
+                               COUNT(*) OVER (PARTITION BY organization_id) AS branch_size
+                          FROM party_points_result
+                         WHERE year = %s) w
             )
             UPDATE party_points_result r
                SET rank_branch = ranked.rank_branch,
                    rank_overall = ranked.rank_overall,
                    branch_size = ranked.branch_size,
-                   top_ten = ranked.rank_branch <= GREATEST(CEIL(ranked.branch_size * 0.1), 1),
-                   bottom_ten = ranked.rank_branch > ranked.branch_size - GREATEST(CEIL(ranked.branch_size * 0.1), 1)
-                                AND ranked.branch_size > 1
+                   top_ten = ranked.rank_branch <= ranked.tenth,
+                   bottom_ten = ranked.rank_branch > ranked.branch_size - ranked.tenth AND ranked.branch_size > 1
               FROM ranked
              WHERE ranked.id = r.id
+               AND (r.rank_branch IS DISTINCT FROM ranked.rank_branch
+                    OR r.rank_overall IS DISTINCT FROM ranked.rank_overall
+                    OR r.branch_size IS DISTINCT FROM ranked.branch_size
+                    OR r.top_ten IS DISTINCT FROM (ranked.rank_branch <= ranked.tenth)
+                    OR r.bottom_ten IS DISTINCT FROM (ranked.rank_branch > ranked.branch_size - ranked.tenth
+                                                      AND ranked.branch_size > 1))
         """, [year])
         self.invalidate_model(["rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten"])
-        results = self.sudo().search([("year", "=", year), ("organization_id", "in", branches.ids)])
-        for _branch, branch_results in results.grouped("organization_id").items():
-            graded = branch_results.filtered("graded")
-            stars = {}
-            for scheme, scheme_results in graded.grouped("scheme_id").items():
-                stars.update(assign_stars(
-                    [{"id": r.id, "total": r.total, "core_ok": r.core_ok, "veto": r.veto} for r in scheme_results],
-                    scheme._star_thresholds(), scheme._star_quotas(), core_bar=3,
-                    small_branch_size=scheme.small_branch_size,
-                    veto_stars=0 if scheme.veto_outcome == "unqualified" else VETO_STARS))
-            for result in branch_results:
-                value = stars.get(result.id, 0)
-                honour = bool(result.graded and not result.veto and (value == 5 or result.grade == "excellent"))
-                if (result.stars, result.honour) != (value, honour):
-                    result.with_context(party_points_compute=True).write({"stars": value, "honour": honour})
+        cr.execute("""
+            SELECT id, organization_id, scheme_id, total, core_ok, veto, graded, grade,
+                   COALESCE(stars, 0), COALESCE(honour, FALSE)
+              FROM party_points_result
+             WHERE year = %s AND organization_id = ANY(%s)
+        """, [year, branches.ids])
+        rows = cr.fetchall()
+        groups = {}
+        for row in rows:
+            if row[6]:
+                groups.setdefault((row[1], row[2]), []).append({"id": row[0], "total": row[3] or 0.0,
+                                                                "core_ok": row[4], "veto": row[5]})
+        schemes = {scheme.id: scheme for scheme in self.env["party.points.scheme"].sudo().browse(
+            {scheme_id for _org, scheme_id in groups})}
+        stars = {}
+        for (_org, scheme_id), graded in groups.items():
+            scheme = schemes[scheme_id]
+            stars.update(assign_stars(
+                graded, scheme._star_thresholds(), scheme._star_quotas(), core_bar=3,
+                small_branch_size=scheme.small_branch_size,
+                veto_stars=0 if scheme.veto_outcome == "unqualified" else VETO_STARS))
+        tracked = {}
+        untracked = []
+        for result_id, _org, _scheme, _total, _core, veto, graded, grade, old_stars, old_honour in rows:
+            value = stars.get(result_id, 0)
+            honour = bool(graded and not veto and (value == 5 or grade == "excellent"))
+            if (old_stars, old_honour) == (value, honour):
+                continue
+            if result_id in new_ids:
+                untracked.append({"id": result_id, "stars": value, "honour": honour})
+            else:
+                tracked.setdefault((value, honour), []).append(result_id)
+        if untracked:
+            cr.execute(SQL(
+                "UPDATE party_points_result r SET stars = v.stars, star_rating = v.stars::varchar, honour = v.honour "
+                "FROM (SELECT %s) v WHERE r.id = v.id",
+                self._unnest_sql([("id", "int4"), ("stars", "int4"), ("honour", "bool")], untracked)))
+            self.invalidate_model(["stars", "star_rating", "honour"])
+        for (value, honour), result_ids in tracked.items():
+            self.sudo().browse(result_ids).with_context(party_points_compute=True).write(
+                {"stars": value, "honour": honour})
         return True
 
     @api.model
