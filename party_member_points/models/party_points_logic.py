@@ -208,25 +208,29 @@ def member_year_figures(components, ledger, total_method="sum", floor_mode="comp
     schemes scored per quarter score each quarter from the starting points and take the mean of the quarters.
     Returns a dict: ``lines`` (``(component_id, points, max_points, percent)``), ``quarters``, ``earned``
     (floored at zero for a total floor), ``carry`` (share of last year's positive total) and ``core_ok``.
+    Called for every member of a county: plain arithmetic, no intermediate lists.
     """
     lines = []
-    quarters = [0.0] * 4
-    subtotal = 0.0
+    t1 = t2 = t3 = t4 = subtotal = 0.0
     core_ok = True
+    floor_component = floor_mode == "component"
+    mean = total_method == "mean_quarters"
     for component_id, start_points, max_points, is_core in components:
-        per_quarter = ledger.get(component_id) or (0.0, 0.0, 0.0, 0.0)
-        if total_method == "mean_quarters":
-            scored = [start_points + q for q in per_quarter]
-            if floor_mode == "component":
-                scored = [max(q, 0.0) for q in scored]
-            points = mean_of_quarters(scored)
+        q1, q2, q3, q4 = ledger.get(component_id) or (0.0, 0.0, 0.0, 0.0)
+        if mean:
+            q1, q2, q3, q4 = start_points + q1, start_points + q2, start_points + q3, start_points + q4
+            if floor_component:
+                q1, q2, q3, q4 = max(q1, 0.0), max(q2, 0.0), max(q3, 0.0), max(q4, 0.0)
+            points = mean_of_quarters((q1, q2, q3, q4))
         else:
-            scored = list(per_quarter)
-            scored[0] += start_points
-            points = sum(scored)
-            if floor_mode == "component":
-                points = max(points, 0.0)
-        quarters = [a + b for a, b in zip(quarters, scored)]
+            q1 += start_points
+            points = q1 + q2 + q3 + q4
+            if floor_component and points < 0.0:
+                points = 0.0
+        t1 += q1
+        t2 += q2
+        t3 += q3
+        t4 += q4
         subtotal += points
         percent = 100.0 * points / max_points if max_points else 0.0
         if is_core and max_points and percent < core_bar_percent:
@@ -234,7 +238,7 @@ def member_year_figures(components, ledger, total_method="sum", floor_mode="comp
         lines.append((component_id, points, max_points, percent))
     carry = round(previous_total * carry_over_percent / 100.0, 2) if previous_total > 0 else 0.0
     earned = max(subtotal, 0.0) if floor_mode == "total" else subtotal
-    return {"lines": lines, "quarters": quarters, "earned": earned, "carry": carry, "core_ok": core_ok}
+    return {"lines": lines, "quarters": [t1, t2, t3, t4], "earned": earned, "carry": carry, "core_ok": core_ok}
 
 
 def not_graded_key(stage, join_date, frail_exempt, year):

@@ -1,3 +1,4 @@
+import json
 from datetime import date
 
 from odoo import api, fields, models
@@ -7,6 +8,7 @@ from odoo.tools import SQL
 from .party_points_logic import (
     GRADES,
     assign_stars,
+    competition_ranks,
     grade_for_points,
     member_year_figures,
     not_graded_key,
@@ -42,6 +44,9 @@ class PartyPointsResult(models.Model):
     company_id = fields.Many2one(related="member_id.company_id", store=True, index=True)
     scheme_id = fields.Many2one("party.points.scheme", string="Scheme", readonly=True)
     line_ids = fields.One2many("party.points.result.line", "result_id", string="Components", readonly=True)
+    component_lines = fields.Json(
+        string="Component Subtotals", readonly=True, copy=False,
+        help="[component, points, maximum, percent] of each component: the rows of the Components view.")
     carry_over = fields.Float(readonly=True, help="Share of last year's total carried into this year's base.")
     earned = fields.Float(string="Points of the Year", readonly=True,
                           help="Component subtotals of the year, or the mean of the quarters.")
@@ -137,9 +142,10 @@ class PartyPointsResult(models.Model):
         earns points), then the ranks, top/bottom 10 % and stars of the branches concerned.
 
         Set-based whatever the number of members: one query reads the members' facts, one aggregates the ledger
-        (per member, component and quarter), the figures are computed in Python by the pure functions of
-        ``party_points_logic``, and the results and their component lines are written with one statement each.
-        Final results are kept as they are. Returns the results (in member order).
+        (per member, component and quarter), one reads the other results of the year; totals, grades, ranks and
+        stars are computed in Python by the pure functions of ``party_points_logic``; the results (with their
+        component subtotals) are written with one INSERT and one UPDATE. Final results are kept as they are.
+        Returns the results (in member order).
         """
         Member = self.env["party.member"].sudo()
         domain = Member._points_earning_domain()
@@ -156,6 +162,8 @@ class PartyPointsResult(models.Model):
             raise UserError(self.env._("The results of %s are final.", year))
         # final results are kept as they are (the year-end action may run again)
         todo = [member_id for member_id in members.ids if facts[member_id]["state"] != "final"]
+        if not todo:
+            return self.browse()
         ledger = self._year_ledger(year, todo)
         organizations = self.env["party.organization"].browse({facts[m]["organization_id"] for m in todo})
         schemes = organizations._get_points_schemes()
@@ -168,12 +176,15 @@ class PartyPointsResult(models.Model):
             if scheme.id not in settings:
                 settings[scheme.id] = scheme._year_settings()
             rows.append(self._year_row(fact, settings[scheme.id], year, ledger.get(member_id, {}), texts))
-        created = self._year_store(year, rows)
+        others = self._year_others(year, todo)
+        self._year_rank(rows + others)
+        branch_ids = set(organizations.ids)
+        self._year_stars(rows + [row for row in others if row["organization_id"] in branch_ids],
+                         {scheme.id: scheme for scheme in schemes.values()})
+        created = self._year_store(year, rows, others)
         results = self.sudo().browse([facts[m]["result_id"] or created[m] for m in todo])
-        if results:
-            self._rank_and_star(year, organizations, new_ids=set(created.values()))
-            if final:
-                results.with_context(party_points_compute=True).write({"state": "final"})
+        if results and final:
+            results.with_context(party_points_compute=True).write({"state": "final"})
         return results.with_env(self.env)
 
     @api.model
@@ -188,7 +199,7 @@ class PartyPointsResult(models.Model):
                             WHERE s.member_id = m.id AND s.date_start <= %(last)s
                               AND (s.date_end IS NULL OR s.date_end >= %(first)s)),
                    cur.id, cur.state, COALESCE(cur.veto_manual, FALSE), cur.veto_manual_reason,
-                   COALESCE(prev.total, 0.0)
+                   COALESCE(prev.total, 0.0), COALESCE(cur.stars, 0), COALESCE(cur.honour, FALSE)
               FROM party_member m
          LEFT JOIN party_points_result cur ON cur.member_id = m.id AND cur.year = %(year)s
          LEFT JOIN party_points_result prev ON prev.member_id = m.id AND prev.year = %(previous)s
@@ -196,25 +207,20 @@ class PartyPointsResult(models.Model):
         """, year=year, previous=year - 1, first=date(year, 1, 1), last=date(year, 12, 31), ids=list(member_ids)))
         keys = ("id", "organization_id", "party_group_id", "company_id", "stage", "join_date", "frail_exempt",
                 "veto_candidate", "serving_sentence", "sanctioned", "result_id", "state", "veto_manual",
-                "veto_manual_reason", "previous_total")
+                "veto_manual_reason", "previous_total", "old_stars", "old_honour")
         return {row[0]: dict(zip(keys, row)) for row in self.env.cr.fetchall()}
 
     @api.model
     def _year_ledger(self, year, member_ids):
-        """``{member id: {component id: [q1, q2, q3, q4]}}`` of the posted points of ``year``: one grouped query
-        (one row per member and component)."""
+        """``{member id: {component id: [q1, q2, q3, q4]}}`` of the posted points of ``year``, read from the stored
+        quarter sums of the ledger (``party.points.total``, one row per member and component)."""
         if not member_ids:
             return {}
         self.env.cr.execute(SQL("""
-            SELECT member_id, component_id,
-                   COALESCE(SUM(points) FILTER (WHERE date < %(q2)s), 0),
-                   COALESCE(SUM(points) FILTER (WHERE date >= %(q2)s AND date < %(q3)s), 0),
-                   COALESCE(SUM(points) FILTER (WHERE date >= %(q3)s AND date < %(q4)s), 0),
-                   COALESCE(SUM(points) FILTER (WHERE date >= %(q4)s), 0)
-              FROM party_points_entry
-             WHERE state = 'posted' AND year = %(year)s AND member_id = ANY(%(ids)s)
-          GROUP BY member_id, component_id
-        """, year=year, q2=date(year, 4, 1), q3=date(year, 7, 1), q4=date(year, 10, 1), ids=list(member_ids)))
+            SELECT member_id, component_id, q1, q2, q3, q4
+              FROM party_points_total
+             WHERE year = %s AND member_id = ANY(%s)
+        """, year, list(member_ids)))
         ledger = {}
         for member_id, component_id, *quarters in self.env.cr.fetchall():
             ledger.setdefault(member_id, {})[component_id] = quarters
@@ -222,7 +228,7 @@ class PartyPointsResult(models.Model):
 
     @api.model
     def _year_row(self, fact, settings, year, ledger, texts):
-        """Values of one member's result (a dict of column values plus ``lines``) from the member's ``fact``
+        """Values of one member's result (a dict of column values) from the member's ``fact``
         (:meth:`_year_facts`), the scheme's ``settings`` (:meth:`party.points.scheme._year_settings`) and the
         ledger subtotals ``{component_id: [q1, q2, q3, q4]}``."""
         figures = member_year_figures(
@@ -242,165 +248,145 @@ class PartyPointsResult(models.Model):
             grade = "unqualified" if veto_reason else grade_for_points(total, settings["grades"])
         q1, q2, q3, q4 = figures["quarters"]
         return {
-            "result_id": fact["result_id"], "member_id": fact["id"], "organization_id": fact["organization_id"],
+            "id": fact["result_id"], "member_id": fact["id"], "organization_id": fact["organization_id"],
             "party_group_id": fact["party_group_id"], "company_id": fact["company_id"],
             "scheme_id": settings["id"], "carry_over": carry, "earned": round(earned, 2),
             "q1": q1, "q2": q2, "q3": q3, "q4": q4, "total": total, "core_ok": figures["core_ok"],
             "graded": not not_graded, "not_graded_reason": texts[not_graded] if not_graded else None,
             "grade": grade or None, "veto": bool(veto_reason), "veto_reason": veto_reason or None,
-            "lines": figures["lines"],
+            "component_lines": figures["lines"],
+            "old_stars": fact["old_stars"], "old_honour": fact["old_honour"],
         }
 
-    # columns written by _year_store, with their PostgreSQL types
-    _YEAR_COLUMNS = [
-        ("organization_id", "int4"), ("party_group_id", "int4"), ("company_id", "int4"), ("scheme_id", "int4"),
-        ("carry_over", "float8"), ("earned", "float8"), ("q1", "float8"), ("q2", "float8"), ("q3", "float8"),
-        ("q4", "float8"), ("total", "float8"), ("core_ok", "bool"), ("graded", "bool"),
-        ("not_graded_reason", "varchar"), ("grade", "varchar"), ("veto", "bool"), ("veto_reason", "varchar"),
-    ]
+    _RANK_FIELDS = ("rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten")
 
     @api.model
-    def _year_store(self, year, rows):
-        """Write the computed rows: one UPDATE for the existing results, one INSERT for the new ones, then their
-        component lines replaced with one DELETE and one INSERT. Returns ``{member id: new result id}``.
+    def _year_others(self, year, member_ids):
+        """The results of ``year`` that are not recomputed (final ones, other members): they are ranked with the
+        computed ones. One query."""
+        self.env.cr.execute(SQL("""
+            SELECT id, member_id, organization_id, company_id, scheme_id, COALESCE(total, 0.0),
+                   COALESCE(graded, FALSE), COALESCE(core_ok, FALSE), COALESCE(veto, FALSE), grade,
+                   rank_branch, rank_overall, branch_size, COALESCE(top_ten, FALSE), COALESCE(bottom_ten, FALSE),
+                   COALESCE(stars, 0), COALESCE(honour, FALSE)
+              FROM party_points_result
+             WHERE year = %s
+        """, year))
+        keys = ("id", "member_id", "organization_id", "company_id", "scheme_id", "total", "graded", "core_ok", "veto",
+                "grade", "old_rank_branch", "old_rank_overall", "old_branch_size", "old_top_ten", "old_bottom_ten",
+                "old_stars", "old_honour")
+        computed = set(member_ids)
+        return [dict(zip(keys, row)) for row in self.env.cr.fetchall() if row[1] not in computed]
 
-        The rows are written in SQL because a county has tens of thousands of results and five times as many
-        lines; the ORM caches of both models are invalidated afterwards. Changes made by the computation are not
-        tracked in the chatter (stars changing on a later recomputation are, see :meth:`_rank_and_star`)."""
+    @api.model
+    def _year_rank(self, rows):
+        """Set the ranks of all the results of a year (``rows``): in the branch and overall (per company),
+        standard competition ranking of the totals, highest first; the branch size; the top and bottom 10 % of
+        each branch (at least one member each, no bottom in a branch of one)."""
+        for key, field in (("organization_id", "rank_branch"), ("company_id", "rank_overall")):
+            partitions = {}
+            for index, row in enumerate(rows):
+                partitions.setdefault(row[key], {})[index] = row["total"]
+            for totals in partitions.values():
+                for index, rank in competition_ranks(totals).items():
+                    rows[index][field] = rank
+                    if field == "rank_branch":
+                        rows[index]["branch_size"] = len(totals)
+        for row in rows:
+            size = row["branch_size"]
+            tenth = max((size + 9) // 10, 1)
+            row["top_ten"] = row["rank_branch"] <= tenth
+            row["bottom_ten"] = row["rank_branch"] > size - tenth and size > 1
+
+    @api.model
+    def _year_stars(self, rows, schemes):
+        """Set the stars and the honour roll flag of the results ``rows`` (every result of the branches
+        concerned): the graded members of each branch and scheme get their stars with the quotas
+        (:func:`assign_stars`)."""
+        groups = {}
+        for row in rows:
+            row["stars"] = 0
+            if row["graded"]:
+                groups.setdefault((row["organization_id"], row["scheme_id"]), []).append(row)
+        Scheme = self.env["party.points.scheme"].sudo()
+        for (_org, scheme_id), graded in groups.items():
+            scheme = schemes.get(scheme_id) or Scheme.browse(scheme_id)
+            # ties go to the older result: new results get their ids after the existing ones, in member order
+            keyed = [{"id": (0, row["id"]) if row["id"] else (1, row["member_id"]), "total": row["total"],
+                      "core_ok": row["core_ok"], "veto": row["veto"]} for row in graded]
+            stars = assign_stars(
+                keyed, scheme._star_thresholds(), scheme._star_quotas(), core_bar=3,
+                small_branch_size=scheme.small_branch_size,
+                veto_stars=0 if scheme.veto_outcome == "unqualified" else VETO_STARS)
+            for row, key in zip(graded, keyed):
+                row["stars"] = stars[key["id"]]
+        for row in rows:
+            row["honour"] = bool(row["graded"] and not row["veto"]
+                                 and (row["stars"] == 5 or row["grade"] == "excellent"))
+
+    # columns computed by _compute_year
+    _YEAR_COLUMNS = (
+        "organization_id", "party_group_id", "company_id", "scheme_id", "carry_over", "earned", "q1", "q2", "q3",
+        "q4", "total", "core_ok", "graded", "not_graded_reason", "grade", "veto", "veto_reason", "component_lines",
+        "rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten",
+    )
+
+    @api.model
+    def _year_store(self, year, rows, others):
+        """Write the computed ``rows`` and the new ranks of the ``others``: one INSERT for the new results (stars
+        included), one UPDATE for the recomputed ones, one UPDATE for the ranks of the others that moved. Stars and
+        honour of results that existed before change through the ORM, so that the chatter tracks them.
+        Returns ``{member id: new result id}``.
+
+        The rows are written in SQL (passed as one JSON document) because a county has tens of thousands of
+        results; the ORM cache of the results is invalidated afterwards."""
         cr = self.env.cr
-        names = [name for name, _type in self._YEAR_COLUMNS]
-        existing = [row for row in rows if row["result_id"]]
-        new = [row for row in rows if not row["result_id"]]
-        if existing:
-            cr.execute(SQL(
-                "UPDATE party_points_result r SET %s, write_uid = %s, write_date = %s FROM (SELECT %s) v "
-                "WHERE r.id = v.id",
-                SQL(", ").join(SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
-                self.env.uid, self.env.cr.now(),
-                self._unnest_sql([("id", "int4")] + self._YEAR_COLUMNS, existing, {"id": "result_id"})))
+        now = cr.now()
+        uid = self.env.uid
+        new = [row for row in rows if not row["id"]]
+        existing = [row for row in rows if row["id"]]
         created = {}
         if new:
+            names = ("member_id",) + self._YEAR_COLUMNS + ("stars", "honour")
             cr.execute(SQL(
-                "INSERT INTO party_points_result (member_id, year, state, stars, star_rating, honour, veto_manual, "
-                "%s, create_uid, create_date, write_uid, write_date) "
-                "SELECT v.member_id, %s, 'draft', 0, '0', FALSE, FALSE, %s, %s, %s, %s, %s FROM (SELECT %s) v "
-                "ORDER BY v.member_id RETURNING id, member_id",
+                "INSERT INTO party_points_result (year, state, veto_manual, star_rating, %s, create_uid, create_date, "
+                "write_uid, write_date) SELECT %s, 'draft', FALSE, v.stars::varchar, %s, %s, %s, %s, %s "
+                "FROM json_populate_recordset(NULL::party_points_result, %s) v ORDER BY v.member_id "
+                "RETURNING id, member_id",
                 SQL(", ").join(SQL.identifier(name) for name in names), year,
                 SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names),
-                self.env.uid, self.env.cr.now(), self.env.uid, self.env.cr.now(),
-                self._unnest_sql([("member_id", "int4")] + self._YEAR_COLUMNS, new)))
+                uid, now, uid, now, self._json_rows(new, names)))
             created = {member_id: result_id for result_id, member_id in cr.fetchall()}
         if existing:
-            cr.execute(SQL("DELETE FROM party_points_result_line WHERE result_id = ANY(%s)",
-                           [row["result_id"] for row in existing]))
-        lines = [
-            {"result_id": row["result_id"] or created[row["member_id"]], "component_id": component_id,
-             "points": points, "max_points": max_points, "percent": percent, "member_id": row["member_id"],
-             "organization_id": row["organization_id"], "company_id": row["company_id"]}
-            for row in rows for component_id, points, max_points, percent in row["lines"]
-        ]
-        if lines:
-            columns = [("result_id", "int4"), ("component_id", "int4"), ("points", "float8"),
-                       ("max_points", "float8"), ("percent", "float8"), ("member_id", "int4"),
-                       ("organization_id", "int4"), ("company_id", "int4")]
-            cr.execute(SQL(
-                "INSERT INTO party_points_result_line (%s, year, create_uid, create_date, write_uid, write_date) "
-                "SELECT %s, %s, %s, %s, %s, %s FROM (SELECT %s) v",
-                SQL(", ").join(SQL.identifier(name) for name, _type in columns),
-                SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name, _type in columns),
-                year, self.env.uid, self.env.cr.now(), self.env.uid, self.env.cr.now(),
-                self._unnest_sql(columns, lines)))
-        self.env["party.points.result.line"].invalidate_model()
+            self._update_json(existing, self._YEAR_COLUMNS, now)
+        moved = [row for row in others if any(row[field] != row[f"old_{field}"] for field in self._RANK_FIELDS)]
+        if moved:
+            self._update_json(moved, self._RANK_FIELDS, now)
         self.invalidate_model()
+        self.env["party.points.result.line"].invalidate_model()
         self.env["party.member"].invalidate_model(["points_result_ids"])
+        tracked = {}
+        for row in existing + others:
+            if "stars" in row and (row["stars"], row["honour"]) != (row["old_stars"], row["old_honour"]):
+                tracked.setdefault((row["stars"], row["honour"]), []).append(row["id"])
+        for (stars, honour), result_ids in tracked.items():
+            self.sudo().browse(result_ids).with_context(party_points_compute=True).write(
+                {"stars": stars, "honour": honour})
         return created
 
     @api.model
-    def _unnest_sql(self, columns, rows, keys=None):
-        """``unnest(%s::type[], ...) AS alias`` select list of one array per column: a whole set of rows passed
-        as a handful of parameters."""
-        keys = keys or {}
-        return SQL(", ").join(
-            SQL("unnest(%s::%s[]) AS %s", [row[keys.get(name, name)] for row in rows], SQL(type_), SQL.identifier(name))
-            for name, type_ in columns)
+    def _json_rows(self, rows, names):
+        """The ``names`` values of ``rows`` as one JSON array of objects."""
+        return json.dumps([{name: row[name] for name in names} for row in rows])
 
     @api.model
-    def _rank_and_star(self, year, branches, new_ids=()):
-        """Ranks in the branch and overall (SQL window functions over the year's results, rows written only when
-        they change), top and bottom 10 % of each branch, then the stars of the graded members of each branch
-        with the quotas (:func:`assign_stars`). Stars of results created by this computation (``new_ids``) are
-        written in SQL; changes of earlier results go through the ORM so that their chatter tracks them."""
-        self.flush_model()
-        cr = self.env.cr
-        cr.execute("""
-            WITH ranked AS (
-                SELECT id, rank_branch, rank_overall, branch_size,
-                       GREATEST(CEIL(branch_size * 0.1), 1) AS tenth
-                  FROM (SELECT id,
-                               RANK() OVER (PARTITION BY organization_id ORDER BY total DESC) AS rank_branch,
-                               RANK() OVER (PARTITION BY company_id ORDER BY total DESC) AS rank_overall,
-                               COUNT(*) OVER (PARTITION BY organization_id) AS branch_size
-                          FROM party_points_result
-                         WHERE year = %s) w
-            )
-            UPDATE party_points_result r
-               SET rank_branch = ranked.rank_branch,
-                   rank_overall = ranked.rank_overall,
-                   branch_size = ranked.branch_size,
-                   top_ten = ranked.rank_branch <= ranked.tenth,
-                   bottom_ten = ranked.rank_branch > ranked.branch_size - ranked.tenth AND ranked.branch_size > 1
-              FROM ranked
-             WHERE ranked.id = r.id
-               AND (r.rank_branch IS DISTINCT FROM ranked.rank_branch
-                    OR r.rank_overall IS DISTINCT FROM ranked.rank_overall
-                    OR r.branch_size IS DISTINCT FROM ranked.branch_size
-                    OR r.top_ten IS DISTINCT FROM (ranked.rank_branch <= ranked.tenth)
-                    OR r.bottom_ten IS DISTINCT FROM (ranked.rank_branch > ranked.branch_size - ranked.tenth
-                                                      AND ranked.branch_size > 1))
-        """, [year])
-        self.invalidate_model(["rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten"])
-        cr.execute("""
-            SELECT id, organization_id, scheme_id, total, core_ok, veto, graded, grade,
-                   COALESCE(stars, 0), COALESCE(honour, FALSE)
-              FROM party_points_result
-             WHERE year = %s AND organization_id = ANY(%s)
-        """, [year, branches.ids])
-        rows = cr.fetchall()
-        groups = {}
-        for row in rows:
-            if row[6]:
-                groups.setdefault((row[1], row[2]), []).append({"id": row[0], "total": row[3] or 0.0,
-                                                                "core_ok": row[4], "veto": row[5]})
-        schemes = {scheme.id: scheme for scheme in self.env["party.points.scheme"].sudo().browse(
-            {scheme_id for _org, scheme_id in groups})}
-        stars = {}
-        for (_org, scheme_id), graded in groups.items():
-            scheme = schemes[scheme_id]
-            stars.update(assign_stars(
-                graded, scheme._star_thresholds(), scheme._star_quotas(), core_bar=3,
-                small_branch_size=scheme.small_branch_size,
-                veto_stars=0 if scheme.veto_outcome == "unqualified" else VETO_STARS))
-        tracked = {}
-        untracked = []
-        for result_id, _org, _scheme, _total, _core, veto, graded, grade, old_stars, old_honour in rows:
-            value = stars.get(result_id, 0)
-            honour = bool(graded and not veto and (value == 5 or grade == "excellent"))
-            if (old_stars, old_honour) == (value, honour):
-                continue
-            if result_id in new_ids:
-                untracked.append({"id": result_id, "stars": value, "honour": honour})
-            else:
-                tracked.setdefault((value, honour), []).append(result_id)
-        if untracked:
-            cr.execute(SQL(
-                "UPDATE party_points_result r SET stars = v.stars, star_rating = v.stars::varchar, honour = v.honour "
-                "FROM (SELECT %s) v WHERE r.id = v.id",
-                self._unnest_sql([("id", "int4"), ("stars", "int4"), ("honour", "bool")], untracked)))
-            self.invalidate_model(["stars", "star_rating", "honour"])
-        for (value, honour), result_ids in tracked.items():
-            self.sudo().browse(result_ids).with_context(party_points_compute=True).write(
-                {"stars": value, "honour": honour})
-        return True
+    def _update_json(self, rows, names, now):
+        """One ``UPDATE ... FROM json_populate_recordset(...)`` of the columns ``names`` of the results ``rows``."""
+        self.env.cr.execute(SQL(
+            "UPDATE party_points_result r SET %s, write_uid = %s, write_date = %s "
+            "FROM json_populate_recordset(NULL::party_points_result, %s) v WHERE r.id = v.id",
+            SQL(", ").join(SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
+            self.env.uid, now, self._json_rows(rows, ("id",) + tuple(names))))
 
     @api.model
     def _cron_year_end(self):
