@@ -89,6 +89,14 @@ class PartyPointsEntry(models.Model):
     reject_reason = fields.Text(readonly=True, copy=False)
     can_approve = fields.Boolean(compute="_compute_can_approve")
 
+    def init(self):
+        # Officers' record rules list organizations: with the statistics of every organization (a county has
+        # about a thousand branches with entries) PostgreSQL knows that a branch officer's entries are a few
+        # thousand and reads them through the indexes instead of walking the whole ledger by date.
+        for column in ("organization_id", "party_group_id"):
+            self.env.cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s SET STATISTICS 2000",
+                                    SQL.identifier(self._table), SQL.identifier(column)))
+
     # ------------------------------------------------------------------ computes
     @api.model
     def _selection_source_models(self):

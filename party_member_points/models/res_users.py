@@ -24,11 +24,13 @@ class ResUsers(models.Model):
 
     party_officer_scope_ids = fields.Many2many(
         "party.organization", compute="_compute_party_officer_scope_ids", string="Organizations in Scope",
+        context={"active_test": False},
         help="The organizations the user runs and every organization below them (archived ones included). Record "
              "rules use this plain list of ids: PostgreSQL then finds an officer's records through the indexes "
              "instead of testing a sub-query on every row.")
     party_own_member_ids = fields.Many2many(
         "party.member", compute="_compute_party_own_member_ids", string="Own Member Records",
+        context={"active_test": False},
         help="Party member records linked to the user (archived ones included), for the record rules of the "
              "records members see as their own.")
 
