@@ -37,7 +37,8 @@ class PartyPointsResult(models.Model):
     _order = "year desc, organization_id, rank_branch, id"
     _rec_name = "member_id"
 
-    member_id = fields.Many2one("party.member", string="Member", required=True, index=True, ondelete="cascade")
+    # no index of its own: the unique (member_id, year) index serves the searches by member
+    member_id = fields.Many2one("party.member", string="Member", required=True, ondelete="cascade")
     year = fields.Integer(required=True, index=True, aggregator=None)
     organization_id = fields.Many2one("party.organization", string="Branch", index=True, readonly=True)
     party_group_id = fields.Many2one(related="member_id.party_group_id", store=True, index=True)
@@ -60,8 +61,8 @@ class PartyPointsResult(models.Model):
     rank_branch = fields.Integer(string="Rank in Branch", readonly=True, aggregator=None)
     rank_overall = fields.Integer(string="Overall Rank", readonly=True, aggregator=None)
     branch_size = fields.Integer(string="Ranked in Branch", readonly=True, aggregator=None)
-    top_ten = fields.Boolean(string="Top 10 %", readonly=True, index=True)
-    bottom_ten = fields.Boolean(string="Bottom 10 %", readonly=True, index=True)
+    top_ten = fields.Boolean(string="Top 10 %", readonly=True)
+    bottom_ten = fields.Boolean(string="Bottom 10 %", readonly=True)
     graded = fields.Boolean(readonly=True, default=True)
     not_graded_reason = fields.Char(readonly=True)
     grade = fields.Selection(GRADES, readonly=True, tracking=True)
@@ -82,6 +83,13 @@ class PartyPointsResult(models.Model):
     _sql_constraints = [
         ("member_year_uniq", "unique(member_id, year)", "A member has one result per year."),
     ]
+
+    def init(self):
+        # indexes of earlier versions that only slowed down the year's computation (each result written updates
+        # every index): the member is served by the unique index, the top/bottom flags select a tenth of a table
+        # read per year anyway
+        for column in ("member_id", "top_ten", "bottom_ten"):
+            self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(f"{self._table}__{column}_index")))
 
     @api.depends("stars")
     def _compute_star_rating(self):
@@ -134,6 +142,8 @@ class PartyPointsResult(models.Model):
 
     @api.model
     def _veto_text(self, keys, manual_reason, texts):
+        if not keys:
+            return ""
         return "; ".join((manual_reason or texts[key]) if key == "manual" else texts[key] for key in keys)
 
     @api.model
@@ -376,17 +386,22 @@ class PartyPointsResult(models.Model):
 
     @api.model
     def _json_rows(self, rows, names):
-        """The ``names`` values of ``rows`` as one JSON array of objects."""
-        return json.dumps([{name: row[name] for name in names} for row in rows])
+        """``rows`` as one JSON array of objects for ``json_populate_recordset``, which reads the ``names`` it is
+        asked for and ignores the other keys (so the rows are dumped as they are)."""
+        return json.dumps(rows)
 
     @api.model
     def _update_json(self, rows, names, now):
-        """One ``UPDATE ... FROM json_populate_recordset(...)`` of the columns ``names`` of the results ``rows``."""
+        """One ``UPDATE ... FROM json_populate_recordset(...)`` of the columns ``names`` of the results ``rows``;
+        the rows whose values are unchanged are left alone (a recomputation mostly finds the same figures)."""
         self.env.cr.execute(SQL(
             "UPDATE party_points_result r SET %s, write_uid = %s, write_date = %s "
-            "FROM json_populate_recordset(NULL::party_points_result, %s) v WHERE r.id = v.id",
+            "FROM json_populate_recordset(NULL::party_points_result, %s) v "
+            "WHERE r.id = v.id AND (%s) IS DISTINCT FROM (%s)",
             SQL(", ").join(SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
-            self.env.uid, now, self._json_rows(rows, ("id",) + tuple(names))))
+            self.env.uid, now, self._json_rows(rows, ("id",) + tuple(names)),
+            SQL(", ").join(SQL("r.%s", SQL.identifier(name)) for name in names),
+            SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names)))
 
     @api.model
     def _cron_year_end(self):

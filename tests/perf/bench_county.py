@@ -130,7 +130,6 @@ class Generator:
         self.ledger()
         self.campaign()
         self.village()
-        self.cr.execute("ANALYZE")
         self.env["ir.config_parameter"].sudo().set_param(MARKER, json.dumps(self.info))
         self.log(f"county generated in {time.perf_counter() - started:.0f} s")
         return self.info
@@ -557,35 +556,51 @@ class Bench:
                         f"{rate:,.0f} entries/s, {len(created):,} posted, "
                         f"{len(items) - len(created):,} refused by caps")
             cr.rollback()
+        self.vacuum(["party_points_entry", "party_points_total", "party_points_summary"])
 
     # 2 -------------------------------------------------------------------------------- year-end results
     def op_year(self):
+        """The results of every member, computed from scratch (twice, the best time counts) and recomputed when
+        they are already there (the year-end case: provisional results exist since January); the hand-written SQL
+        statement computing the same figures runs right after each, and both sets of figures are compared."""
         info = self.info
         year = info["year"]
+        fresh, baseline = [], []
+        for _run in range(2):
+            with self.cursor() as cr:
+                Result = self.env(cr)["party.points.result"].sudo()
+                results, seconds, queries = self.measure(cr, lambda R=Result: R._compute_year(year))
+                rows, base_seconds, _q = self.measure(cr, lambda c=cr: self._baseline(c, year))
+                mismatches = self._compare(cr, year, rows)
+                fresh.append((seconds, queries, len(results), mismatches))
+                baseline.append((base_seconds, len(rows)))
+                cr.rollback()
+            self.vacuum(["party_points_result"])
         with self.cursor() as cr:
-            env = self.env(cr)
-            Result = env["party.points.result"].sudo()
-            # warm the ORM caches (schemes, rules) outside the timing? no: a year-end run starts cold
-            results, seconds, queries = self.measure(cr, lambda: Result._compute_year(year))
-            count = len(results)
-            _rows, base_seconds, _q = self.measure(cr, lambda: self._baseline(cr, year))
-            # a second run of each, now that the data is in the cache of PostgreSQL
+            Result = self.env(cr)["party.points.result"].sudo()
+            Result._compute_year(year)
+            cr.flush()
+            again, again_seconds, again_queries = self.measure(cr, lambda R=Result: R._compute_year(year))
+            rows, base_seconds, _q = self.measure(cr, lambda c=cr: self._baseline(c, year))
+            again_mismatches = self._compare(cr, year, rows)
+            baseline.append((base_seconds, len(rows)))
             cr.rollback()
-            if not self.args.jit:
-                cr.execute("SET jit = off")
-            env = self.env(cr)
-            Result = env["party.points.result"].sudo()
-            results, seconds2, queries2 = self.measure(cr, lambda: Result._compute_year(year))
-            rows, base_seconds2, _q = self.measure(cr, lambda: self._baseline(cr, year))
-            mismatches = self._compare(cr, year, rows)
-            best, best_base = min(seconds, seconds2), min(base_seconds, base_seconds2)
-            ratio = best / best_base
-            self.record("2. year-end results (_compute_year)", f"{count:,} members", best, queries2,
-                        TARGETS["year"], ratio <= 2.0,
-                        f"runs {seconds:.2f}/{seconds2:.2f} s; {mismatches} differences from the baseline")
-            self.record("2. same figures, one SQL statement (baseline)", f"{len(rows):,} members", best_base, 1,
-                        "-", None, f"runs {base_seconds:.2f}/{base_seconds2:.2f} s; ratio ORM/SQL {ratio:.2f}")
-            cr.rollback()
+        self.vacuum(["party_points_result"])
+        best_base = min(seconds for seconds, _count in baseline)
+        seconds, queries, count, mismatches = min(fresh)
+        self.record("2a. year-end results, first computation (_compute_year)", f"{count:,} members", seconds, queries,
+                    TARGETS["year"], seconds / best_base <= 2.0,
+                    f"runs {' / '.join(f'{run[0]:.2f}' for run in fresh)} s; ratio {seconds / best_base:.2f}; "
+                    f"{mismatches} differences from the baseline")
+        self.record("2b. year-end results, recomputed (results already there)", f"{len(again):,} members",
+                    again_seconds, again_queries, TARGETS["year"], again_seconds / best_base <= 2.0,
+                    f"ratio {again_seconds / best_base:.2f}; {again_mismatches} differences from the baseline")
+        self.record("2. same figures, one SQL statement (baseline)", f"{baseline[0][1]:,} members", best_base, 1,
+                    "-", None, f"runs {' / '.join(f'{run[0]:.2f}' for run in baseline)} s")
+
+    def vacuum(self, tables):
+        """VACUUM ANALYZE after a rolled-back operation: its dead rows would slow down the next one."""
+        vacuum(self.registry.db_name, tables)
 
     def _baseline(self, cr, year):
         cr.execute(BASELINE_SQL, {"year": year})
@@ -681,6 +696,7 @@ class Bench:
                         f"{info['participants']:,} × {info['ballots']:,} ballots", seconds, queries,
                         TARGETS["tally"], seconds < 2.0, f"{info['ballot_lines']:,} ballot lines")
             cr.rollback()
+        self.vacuum(["party_evaluation_participant", "party_evaluation_campaign"])
 
     # 5 -------------------------------------------------------------------------------- roster
     def op_roster(self):
@@ -698,6 +714,7 @@ class Bench:
                         seconds, queries, TARGETS["roster"], seconds < 3.0,
                         f"{len(project.batch_ids)} batches")
             cr.rollback()
+        self.vacuum(["party_mobilization_participant", "party_mobilization_batch"])
 
     def print_table(self):
         print()
@@ -737,6 +754,8 @@ def main():
             else:
                 info = Generator(env, args.scale, args.year).run()
                 cr.commit()
+        if not raw:
+            vacuum(args.db)
         print(f"[bench] {info['members']:,} members, {len(info['branches']):,} branches, {info['entries']:,} entries, "
               f"campaign {info['participants']:,} × {info['ballots']:,}, village {info['villagers']:,}")
         print(f"[bench] PostgreSQL: {pg_settings(registry)}" + ("" if args.jit else " (sessions: jit=off)"))
@@ -752,6 +771,23 @@ def main():
         if created and not (args.keep or args.reuse):
             drop(args.db)
     return 0
+
+
+def vacuum(db, tables=None):
+    """VACUUM ANALYZE ``tables`` (all of them when None) of ``db``, outside any transaction."""
+    import psycopg2
+
+    from odoo.sql_db import connection_info_for
+
+    _db, params = connection_info_for(db)
+    conn = psycopg2.connect(**params)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cr:
+            for table in tables or [None]:
+                cr.execute(f'VACUUM ANALYZE "{table}"' if table else "VACUUM ANALYZE")
+    finally:
+        conn.close()
 
 
 def pg_settings(registry):
