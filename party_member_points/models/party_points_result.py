@@ -227,14 +227,13 @@ class PartyPointsResult(models.Model):
         if not member_ids:
             return {}
         self.env.cr.execute(SQL("""
-            SELECT member_id, component_id, q1, q2, q3, q4
+            SELECT member_id, array_agg(component_id), array_agg(q1), array_agg(q2), array_agg(q3), array_agg(q4)
               FROM party_points_total
              WHERE year = %s AND member_id = ANY(%s)
+          GROUP BY member_id
         """, year, list(member_ids)))
-        ledger = {}
-        for member_id, component_id, *quarters in self.env.cr.fetchall():
-            ledger.setdefault(member_id, {})[component_id] = quarters
-        return ledger
+        return {member_id: dict(zip(components, zip(q1, q2, q3, q4)))
+                for member_id, components, q1, q2, q3, q4 in self.env.cr.fetchall()}
 
     @api.model
     def _year_row(self, fact, settings, year, ledger, texts):
@@ -244,10 +243,13 @@ class PartyPointsResult(models.Model):
         figures = member_year_figures(
             settings["components"], ledger, settings["total_method"], settings["floor_mode"],
             settings["core_bar_percent"], settings["carry_over_percent"], fact["previous_total"])
-        keys = veto_keys(six_months=settings["veto_six_months"] and fact["veto_candidate"],
-                         sanction=settings["veto_sanction"] and fact["sanctioned"],
-                         sentence=settings["veto_sentence"] and fact["serving_sentence"], manual=fact["veto_manual"])
-        veto_reason = self._veto_text(keys, fact["veto_manual_reason"], texts)
+        veto_reason = ""
+        if fact["veto_candidate"] or fact["sanctioned"] or fact["serving_sentence"] or fact["veto_manual"]:
+            keys = veto_keys(six_months=settings["veto_six_months"] and fact["veto_candidate"],
+                             sanction=settings["veto_sanction"] and fact["sanctioned"],
+                             sentence=settings["veto_sentence"] and fact["serving_sentence"],
+                             manual=fact["veto_manual"])
+            veto_reason = self._veto_text(keys, fact["veto_manual_reason"], texts)
         earned, carry = figures["earned"], figures["carry"]
         total = round(earned + carry, 2)
         if veto_reason and settings["veto_outcome"] == "void":
@@ -357,16 +359,20 @@ class PartyPointsResult(models.Model):
         existing = [row for row in rows if row["id"]]
         created = {}
         if new:
-            names = ("member_id",) + self._YEAR_COLUMNS + ("stars", "honour")
+            # ids taken in member order (ties in the stars go to the older result, see _year_stars)
+            cr.execute(SQL("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                           self._table, len(new)))
+            for row, (result_id,) in zip(sorted(new, key=lambda row: row["member_id"]), cr.fetchall()):
+                row["id"] = result_id
+            names = ("id", "member_id") + self._YEAR_COLUMNS + ("stars", "honour")
             cr.execute(SQL(
                 "INSERT INTO party_points_result (year, state, veto_manual, star_rating, %s, create_uid, create_date, "
                 "write_uid, write_date) SELECT %s, 'draft', FALSE, v.stars::varchar, %s, %s, %s, %s, %s "
-                "FROM json_populate_recordset(NULL::party_points_result, %s) v ORDER BY v.member_id "
-                "RETURNING id, member_id",
+                "FROM json_populate_recordset(NULL::party_points_result, %s) v",
                 SQL(", ").join(SQL.identifier(name) for name in names), year,
                 SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names),
                 uid, now, uid, now, self._json_rows(new, names)))
-            created = {member_id: result_id for result_id, member_id in cr.fetchall()}
+            created = {row["member_id"]: row["id"] for row in new}
         if existing:
             self._update_json(existing, self._YEAR_COLUMNS, now)
         moved = [row for row in others if any(row[field] != row[f"old_{field}"] for field in self._RANK_FIELDS)]
