@@ -680,6 +680,8 @@ class Bench:
             return f"{len(result['records'])} of {result['length']:,}"
         if isinstance(result, dict) and "values" in result:
             return f"{len(result['values'])} values"
+        if isinstance(result, dict) and "error_msg" in result:
+            return "over the panel's limit"
         if isinstance(result, list):
             records = sum(group.get("__count", 0) for group in result)
             return f"{len(result)} groups/{records:,}"
