@@ -157,7 +157,9 @@ class PartyPointsEntry(models.Model):
         thousand rows instead of two million entries. Otherwise the entries are grouped, and the many2one groups
         are sorted here rather than by joining their tables to every entry."""
         groupby = tuple(groupby)
-        if limit or offset or (order and order != ",".join(groupby)):
+        # only the groups asked for in their default order (read_group of the views, or no groups at all): code
+        # grouping without an order gets PostgreSQL's raw order, as always
+        if limit or offset or (groupby and order != ",".join(groupby)):
             return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
         rows = None
         if not having and not self.env.context.get("party_points_no_summary"):
