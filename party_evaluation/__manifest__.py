@@ -10,7 +10,7 @@ hearing of the member, branch resolution, upper approval, publication with point
 follow-up of disposals (warning talk, one-year rectification, persuasion to leave, removal,
 probation decisions).
 """,
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources/Party Affairs",
     "author": "Party Branch Suite",
     "website": "https://example.org/party-branch-suite",

@@ -6,7 +6,7 @@ Party branch management: the member register (organizations, members, stages,
 status history, transfers, dues, meetings and attendance) and the member points
 system (积分制 / 先锋指数).
 """,
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources/Party Affairs",
     "author": "Party Branch Suite",
     "website": "https://example.org/party-branch-suite",

@@ -7,7 +7,7 @@ branch secretary to ordinary villagers, forward and reverse order, plan approval
 members' opinions, villager assembly votes, publication, execution in batches, acceptance with
 commendations, points and below-standard conversion records.
 """,
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Human Resources/Party Affairs",
     "author": "Party Branch Suite",
     "website": "https://example.org/party-branch-suite",

@@ -12,6 +12,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# tests/perf holds benchmarks (they print figures and need a database): never collected as tests
+collect_ignore_glob = ["perf/*"]
+
 
 def find_party_modules():
     """Top-level ``party_*`` addon directories, sorted by name."""

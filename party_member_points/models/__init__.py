@@ -12,6 +12,8 @@ from . import party_points_scheme
 from . import party_points_component
 from . import party_points_rule
 from . import party_points_entry
+from . import party_points_summary
+from . import party_points_total
 from . import party_points_period
 from . import party_points_appeal
 from . import party_points_result

@@ -292,6 +292,8 @@ class PartyMember(models.Model):
                 vals["partner_id"] = partner.id
         members = super().create(vals_list)
         members._log_status_history(dict.fromkeys(members.ids, False))
+        if any(vals.get("user_id") for vals in vals_list):
+            self._invalidate_own_member_access()
         return members
 
     def write(self, vals):
@@ -306,7 +308,15 @@ class PartyMember(models.Model):
         res = super().write(vals)
         if old_status is not None:
             self._log_status_history(old_status)
+        if "user_id" in vals:
+            self._invalidate_own_member_access()
         return res
+
+    def _invalidate_own_member_access(self):
+        """Record rules list each user's own member records: drop the cached rule domains when a member record
+        is linked to another user."""
+        self.env["res.users"].invalidate_model(["party_member_ids", "party_own_member_ids"])
+        self.env.registry.clear_cache()
 
     def _log_status_history(self, old_status):
         """Keep a line of history for every status change, with its date and reason."""

@@ -3,11 +3,14 @@ import re
 from collections import defaultdict
 from datetime import date as date_type
 
-from odoo import api, fields, models
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
-from .party_points_logic import apply_cap, apply_floor, apply_magnitude_cap, fmt_points, period_bounds
+from .party_points_logic import apply_cap, apply_floor, apply_magnitude_cap, fmt_points, period_start
 from .party_workflow import WORKFLOW, given_fields, in_workflow
 
 ENTRY_STATES = [
@@ -144,6 +147,199 @@ class PartyPointsEntry(models.Model):
             values["scheme_id"] = member.organization_id._get_points_scheme().id
         return values
 
+    # ------------------------------------------------------------------ grouping
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None):
+        """Groups of the ledger (pivot, graph, grouped lists) without a limit, in their natural order.
+
+        When the domain, groups and measures only involve what ``party.points.summary`` stores (organization,
+        company, component, state, whole months; number of entries and sum of points) and the record rules of the
+        user can be applied to it exactly, the groups come from the summary: a county's pivot reads some sixty
+        thousand rows instead of two million entries. Otherwise the entries are grouped, and the many2one groups
+        are sorted here rather than by joining their tables to every entry."""
+        groupby = tuple(groupby)
+        # only the groups asked for in their default order (read_group of the views, or no groups at all): code
+        # grouping without an order gets PostgreSQL's raw order, as always
+        if limit or offset or (groupby and order != ",".join(groupby)):
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        rows = None
+        if not having and not self.env.context.get("party_points_no_summary"):
+            rows = self._read_group_summary(domain, groupby, tuple(aggregates))
+        if rows is None:
+            many2ones = [spec for spec in groupby if ":" not in spec and "." not in spec
+                         and self._fields[spec].type == "many2one"]
+            if not many2ones:
+                return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+            rows = super()._read_group(domain, groupby, aggregates, having)
+        return self._sort_groups(rows, groupby)
+
+    @api.model
+    def _sort_groups(self, rows, groupby):
+        """``rows`` of :meth:`_read_group` sorted like PostgreSQL would for the default order: many2one groups by
+        their model's order (one query per many2one), other values ascending, empty groups last."""
+        ranks = {}
+        for index, spec in enumerate(groupby):
+            field = self._fields[spec.split(":")[0]]
+            if field.type == "many2one" and ":" not in spec:
+                comodel = self.env[field.comodel_name].sudo().with_context(active_test=False)
+                ordered = comodel.browse({row[index].id for row in rows if row[index]}).sorted()
+                ranks[index] = {record_id: position for position, record_id in enumerate(ordered.ids)}
+        booleans = {index for index, spec in enumerate(groupby) if self._fields[spec.split(":")[0]].type == "boolean"}
+
+        def key(row):
+            parts = []
+            for index in range(len(groupby)):
+                value = row[index]
+                if index in ranks:
+                    parts.append((0, ranks[index][value.id]) if value else (1, 0))
+                elif index in booleans:
+                    parts.append((0, bool(value)))
+                else:
+                    parts.append((0, value) if value is not False and value is not None else (1, 0))
+            return parts
+
+        return sorted(rows, key=key)
+
+    # record rules of the ledger that the summary reproduces (any other rule: the entries are grouped instead)
+    SUMMARY_RULES = {
+        "party_member_points.party_points_entry_rule_company": (
+            None, "['|', ('company_id', '=', False), ('company_id', 'in', company_ids)]"),
+        "party_member_points.party_points_entry_rule_own": (
+            "party_member_points.group_party_member", "[('member_id', 'in', user.party_own_member_ids.ids)]"),
+        "party_member_points.party_points_entry_rule_officer": (
+            "party_member_points.group_party_leader",
+            "['|', ('organization_id', 'in', user.party_officer_scope_ids.ids), "
+            "('party_group_id', 'in', user.party_officer_organization_ids.ids)]"),
+        "party_member_points.party_points_entry_rule_admin": ("party_member_points.group_party_admin", "[(1, '=', 1)]"),
+    }
+    SUMMARY_GROUPBY = {
+        "organization_id": SQL("organization_id"), "company_id": SQL("company_id"),
+        "component_id": SQL("component_id"), "state": SQL("state"), "date:month": SQL("month"),
+        "date:quarter": SQL("date_trunc('quarter', month)::date"), "date:year": SQL("date_trunc('year', month)::date"),
+        "year": SQL("extract(year FROM month)::integer"),
+    }
+    SUMMARY_AGGREGATES = {"__count": SQL("SUM(entry_count)::integer"), "points:sum": SQL("SUM(points)")}
+
+    @tools.ormcache()
+    def _summary_rules_shipped(self):
+        """True when the active record rules of the ledger are exactly the ones this module ships (cleared with
+        the registry caches whenever a record rule changes)."""
+        expected = {}
+        for xmlid, (group_xmlid, domain) in self.SUMMARY_RULES.items():
+            rule = self.env.ref(xmlid, raise_if_not_found=False)
+            group = self.env.ref(group_xmlid, raise_if_not_found=False) if group_xmlid else None
+            if not rule or (group_xmlid and not group):
+                return False
+            expected[rule.id] = (group, domain)
+        rules = self.env["ir.rule"].sudo().search([("model_id.model", "=", self._name), ("perm_read", "=", True)])
+        return set(rules.ids) == set(expected) and all(
+            rule.domain_force == expected[rule.id][1] and rule.groups == (expected[rule.id][0] or rule.groups.browse())
+            for rule in rules)
+
+    def _summary_scope(self):
+        """The organizations whose summary rows the user sees exactly as the entries behind them: ``True`` for
+        all of them, a set of ids, or ``None`` when the summary cannot reproduce the user's record rules (a party
+        group leader, a member seeing their own entries, a changed rule)."""
+        if self.env.su:
+            return True
+        if not self._summary_rules_shipped():
+            return None
+        user = self.env.user
+        if user.has_group("party_member_points.group_party_admin"):
+            return True
+        if not user.has_group("party_member_points.group_party_leader"):
+            return None
+        scope = set(user.party_officer_scope_ids.ids)
+        # entries carry the branch of their member (the party group is its child): a party group run by the user,
+        # or the user's own member record, outside the scope would be missed
+        if any(org.kind == "group" and org.parent_id.id not in scope for org in user.party_officer_organization_ids):
+            return None
+        if any(member.organization_id.id not in scope for member in user.party_own_member_ids):
+            return None
+        return scope
+
+    @api.model
+    def _summary_conditions(self, domain):
+        """SQL conditions on the summary equivalent to ``domain`` on the entries, or ``None`` when the domain uses
+        anything else than organization, company, component, state, year or dates bounding whole months."""
+        conditions = []
+        for leaf in expression.normalize_domain(domain):
+            if leaf == "&" or leaf == expression.TRUE_LEAF:
+                continue
+            if not isinstance(leaf, (list, tuple)) or len(leaf) != 3:
+                return None
+            name, operator, value = leaf
+            if name in ("organization_id", "company_id", "component_id", "state") and operator in ("=", "!=", "in",
+                                                                                                  "not in"):
+                values = list(value) if isinstance(value, (list, tuple)) else [value]
+                if name != "state":
+                    if not all(v is False or isinstance(v, int) for v in values):
+                        return None
+                    values = [v or 0 for v in values]
+                elif not all(isinstance(v, str) for v in values):
+                    return None
+                if not values:
+                    conditions.append(SQL("FALSE") if operator in ("=", "in") else SQL("TRUE"))
+                else:
+                    sql_operator = SQL("IN") if operator in ("=", "in") else SQL("NOT IN")
+                    conditions.append(SQL("%s %s %s", SQL.identifier(name), sql_operator, tuple(values)))
+            elif name == "year" and operator in ("=", "!=", "<", "<=", ">", ">=") and isinstance(value, int):
+                conditions.append(SQL("extract(year FROM month)::integer %s %s", SQL(operator), value))
+            elif name == "date" and operator in ("<", "<=", ">", ">="):
+                try:
+                    day = fields.Date.to_date(value)
+                except (TypeError, ValueError):
+                    return None
+                if not isinstance(day, date_type):
+                    return None
+                last_day = day + relativedelta(day=31) == day
+                if (operator in (">=", "<") and day.day != 1) or (operator in (">", "<=") and not last_day):
+                    return None
+                conditions.append(SQL("month %s %s", SQL(operator), day))
+            else:
+                return None
+        return conditions
+
+    @api.model
+    def _read_group_summary(self, domain, groupby, aggregates):
+        """Rows of :meth:`_read_group` computed from ``party.points.summary``, or ``None`` when it cannot answer
+        (see :meth:`_read_group`)."""
+        if not set(groupby) <= set(self.SUMMARY_GROUPBY) or not set(aggregates) <= set(self.SUMMARY_AGGREGATES):
+            return None
+        conditions = self._summary_conditions(domain)
+        if conditions is None:
+            return None
+        scope = self._summary_scope()
+        if scope is None:
+            return None
+        self.check_access("read")
+        if not self.env.su:
+            conditions.append(SQL("(company_id = 0 OR company_id IN %s)", tuple(self.env.companies.ids)))
+        if scope is not True:
+            conditions.append(SQL("organization_id IN %s", tuple(scope) or (0,)) if scope else SQL("FALSE"))
+        self.env["party.points.summary"].flush_model()
+        self.flush_model()
+        select = [self.SUMMARY_GROUPBY[spec] for spec in groupby] + [self.SUMMARY_AGGREGATES[spec]
+                                                                      for spec in aggregates]
+        query = SQL("SELECT %s FROM party_points_summary WHERE %s", SQL(", ").join(select),
+                    SQL(" AND ").join(conditions) if conditions else SQL("TRUE"))
+        if groupby:
+            query = SQL("%s GROUP BY %s HAVING SUM(entry_count) > 0", query,
+                        SQL(", ").join(SQL(str(position)) for position in range(1, len(groupby) + 1)))
+        raw_rows = self.env.execute_query(query)
+        columns = list(zip(*raw_rows)) if raw_rows else [()] * (len(groupby) + len(aggregates))
+        converted = []
+        for spec, values in zip(groupby + aggregates, columns):
+            field = self._fields[spec.split(":")[0]] if spec != "__count" else None
+            if field is not None and field.type == "many2one" and spec in groupby:
+                Comodel = self.env[field.comodel_name]
+                prefetch = tuple(v for v in values if v)
+                converted.append([Comodel.browse(v).with_prefetch(prefetch) if v else Comodel for v in values])
+            else:
+                empty = self._read_group_empty_value(spec)
+                converted.append([empty if v is None else v for v in values])
+        return [tuple(row) for row in zip(*converted)]
+
     # ------------------------------------------------------------------ rights helpers
     def _user_can_decide(self, user):
         """Officers of the member's organization (or above) decide, but never on their own entry."""
@@ -180,6 +376,11 @@ class PartyPointsEntry(models.Model):
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        # members and rules of the whole batch, browsed together so that their fields are read in one go
+        members = {member.id: member for member in self.env["party.member"].browse(
+            {vals["member_id"] for vals in vals_list if vals.get("member_id")})}
+        rules = {rule.id: rule for rule in self.env["party.points.rule"].browse(
+            {vals["rule_id"] for vals in vals_list if vals.get("rule_id")})}
         Member = self.env["party.member"]
         Rule = self.env["party.points.rule"]
         system = in_workflow(self.env, "party_points_posting")
@@ -192,17 +393,21 @@ class PartyPointsEntry(models.Model):
                 raise UserError(self.env._(
                     "These fields are set by the approval workflow and cannot be given: %s",
                     ", ".join(self._fields[name]._description_string(self.env) for name in forged)))
+        schemes = None
         for vals in vals_list:
-            member = Member.browse(vals.get("member_id"))
-            rule = Rule.browse(vals.get("rule_id"))
+            member = members.get(vals.get("member_id"), Member)
+            rule = rules.get(vals.get("rule_id"), Rule)
             if not member or not rule:
                 raise UserError(self.env._("A points entry needs a member and a rule."))
-            scheme = member.organization_id._get_points_scheme()
             vals["scheme_id"] = rule.scheme_id.id
-            if rule.scheme_id != scheme and not system:
-                raise ValidationError(self.env._(
-                    "The rule “%(rule)s” is not part of the scheme of %(member)s (%(scheme)s).",
-                    rule=rule.name, member=member.name, scheme=scheme.name))
+            if not system:
+                if schemes is None:
+                    schemes = Member.browse(members).organization_id._get_points_schemes()
+                scheme = schemes.get(member.organization_id.id, self.env["party.points.scheme"])
+                if rule.scheme_id != scheme:
+                    raise ValidationError(self.env._(
+                        "The rule “%(rule)s” is not part of the scheme of %(member)s (%(scheme)s).",
+                        rule=rule.name, member=member.name, scheme=scheme.name))
             vals["component_id"] = rule.component_id.id
             vals.setdefault("name", rule.name)
             if not system:
@@ -223,7 +428,7 @@ class PartyPointsEntry(models.Model):
             vals.setdefault("requested_points", vals["points"])
         today = fields.Date.context_today(self)
         self.env["party.points.period"]._check_not_locked([
-            (Member.browse(vals["member_id"]).organization_id, fields.Date.to_date(vals.get("date")) or today)
+            (members[vals["member_id"]].organization_id, fields.Date.to_date(vals.get("date")) or today)
             for vals in vals_list])
         entries = super().create(vals_list)
         entries._attach_evidence()
@@ -314,6 +519,12 @@ class PartyPointsEntry(models.Model):
     # ------------------------------------------------------------------ concurrency
     def init(self):
         super().init()
+        # Officers' record rules list organizations: with the statistics of every organization (a county has
+        # about a thousand branches with entries) PostgreSQL knows that a branch officer's entries are a few
+        # thousand and reads them through the indexes instead of walking the whole ledger by date.
+        for column in ("organization_id", "party_group_id"):
+            self.env.cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s SET STATISTICS 2000",
+                                    SQL.identifier(self._table), SQL.identifier(column)))
         # one row per member whose postings were serialized (see _lock_ledger); no foreign key on purpose
         self.env.cr.execute("""
             CREATE TABLE IF NOT EXISTS party_points_ledger_lock (
@@ -356,79 +567,90 @@ class PartyPointsEntry(models.Model):
         and cap (per its limit period) and under the component maximum (per scoring period), and stopped at the
         scheme's floor for deductions; ``note`` says why points were cut (empty when not cut).
         Reversed entries and reversals are left out: reversing an entry frees its room again.
-        Three grouped queries for the whole batch.
+
+        Set-based: the ledger is summed with a few grouped queries for the whole batch, at the granularity of each
+        limit (the rule's limit period, the scheme's scoring period) and only for the rules, components and
+        members that have a limit to check; each item is then a few dictionary look-ups.
         """
         if not items:
             return []
+        settings = self._cap_settings({item["rule"].id for item in items})
         dates = [item["date"] for item in items]
         first = date_type(min(dates).year, 1, 1)
         last = date_type(max(dates).year, 12, 31)
-        member_ids = list({item["member"].id for item in items})
+        # what has to be read from the ledger: (member, rule) pairs under a count limit or cap, (member, component)
+        # pairs under a maximum or a component floor, members under a total floor
+        rule_members = defaultdict(set)
+        component_members = defaultdict(set)
+        total_members = defaultdict(set)
+        for item in items:
+            info = settings[item["rule"].id]
+            member_id, points = item["member"].id, item["points"]
+            if info["count_limit"] or info["cap"]:
+                rule_members[info["period"]].add((member_id, info["rule"]))
+            if (points > 0 and info["comp_max"]) or (points < 0 and info["floor"] == "component"):
+                component_members[info["scoring"]].add((member_id, info["component"]))
+            if points < 0 and info["floor"] == "total":
+                total_members[info["scoring"]].add(member_id)
         domain = [("state", "=", "posted"), ("is_reversed", "=", False), ("reversed_entry_id", "=", False),
-                  ("member_id", "in", member_ids), ("date", ">=", first), ("date", "<=", last)]
+                  ("date", ">=", first), ("date", "<=", last)]
         Entry = self.sudo().with_context(active_test=False)
         rule_sums = defaultdict(float)
         rule_counts = defaultdict(int)
-        for member, rule, month, total, count in Entry._read_group(
-                domain + [("rule_id", "in", list({item["rule"].id for item in items}))],
-                ["member_id", "rule_id", "date:month"], ["points:sum", "__count"]):
-            rule_sums[(member.id, rule.id, month)] = total
-            rule_counts[(member.id, rule.id, month)] = count
+        for period, pairs in rule_members.items():
+            for member, rule, start, total, count in Entry._read_group(
+                    domain + [("member_id", "in", list({m for m, _r in pairs})),
+                              ("rule_id", "in", list({r for _m, r in pairs}))],
+                    ["member_id", "rule_id", f"date:{period}"], ["points:sum", "__count"]):
+                rule_sums[(member.id, rule.id, start)] = total
+                rule_counts[(member.id, rule.id, start)] = count
         component_sums = defaultdict(float)
-        for member, component, month, total in Entry._read_group(
-                domain + [("component_id", "in", list({item["rule"].component_id.id for item in items}))],
-                ["member_id", "component_id", "date:month"], ["points:sum"]):
-            component_sums[(member.id, component.id, month)] = total
+        for scoring, pairs in component_members.items():
+            for member, component, start, total in Entry._read_group(
+                    domain + [("member_id", "in", list({m for m, _c in pairs})),
+                              ("component_id", "in", list({c for _m, c in pairs}))],
+                    ["member_id", "component_id", f"date:{scoring}"], ["points:sum"]):
+                component_sums[(member.id, component.id, start)] = total
         total_sums = defaultdict(float)
-        if any(item["rule"].scheme_id.floor_mode == "total" for item in items):
-            for member, month, total in Entry._read_group(domain, ["member_id", "date:month"], ["points:sum"]):
-                total_sums[(member.id, month)] = total
-
-        def window_sum(table, key, start, end):
-            return sum(value for (*rest, month), value in table.items()
-                       if tuple(rest) == key and start <= month <= end)
+        for scoring, member_ids in total_members.items():
+            for member, start, total in Entry._read_group(
+                    domain + [("member_id", "in", list(member_ids))], ["member_id", f"date:{scoring}"],
+                    ["points:sum"]):
+                total_sums[(member.id, start)] = total
 
         period_labels = dict(self.env["party.points.rule"]._fields["limit_period"]._description_selection(self.env))
         results = []
         for item in items:
-            member, rule, day, requested = item["member"], item["rule"], item["date"], item["points"]
-            component, scheme = rule.component_id, rule.scheme_id
-            month = day.replace(day=1)
+            member_id, day, requested = item["member"].id, item["date"], item["points"]
+            info = settings[item["rule"].id]
+            rule_key = (member_id, info["rule"], period_start(day, info["period"]))
+            scoring_start = period_start(day, info["scoring"])
+            component_key = (member_id, info["component"], scoring_start)
+            total_key = (member_id, scoring_start)
             notes = []
             allowed = requested
-            rule_start, rule_end = period_bounds(day, rule.limit_period)
-            if rule.count_limit:
-                count = window_sum(rule_counts, (member.id, rule.id), rule_start, rule_end)
-                if count >= rule.count_limit:
-                    allowed = 0.0
-                    period_label = period_labels[rule.limit_period]
-                    notes.append(self.env._("count limit of %(limit)s per %(period)s reached",
-                                            limit=rule.count_limit, period=period_label))
-            if allowed and rule.cap_points:
-                current = window_sum(rule_sums, (member.id, rule.id), rule_start, rule_end)
-                capped = apply_magnitude_cap(current, allowed, rule.cap_points)
+            if info["count_limit"] and rule_counts[rule_key] >= info["count_limit"]:
+                allowed = 0.0
+                notes.append(self.env._("count limit of %(limit)s per %(period)s reached",
+                                        limit=info["count_limit"], period=period_labels[info["period"]]))
+            if allowed and info["cap"]:
+                capped = apply_magnitude_cap(rule_sums[rule_key], allowed, info["cap"])
                 if capped != allowed:
-                    notes.append(self.env._("cap of %(cap)s points of the rule", cap=fmt_points(rule.cap_points)))
+                    notes.append(self.env._("cap of %(cap)s points of the rule", cap=fmt_points(info["cap"])))
                 allowed = capped
-            scoring = "quarter" if scheme.total_method == "mean_quarters" else "year"
-            comp_start, comp_end = period_bounds(day, scoring)
-            comp_current = component.start_points + window_sum(
-                component_sums, (member.id, component.id), comp_start, comp_end)
-            if allowed > 0 and component.max_points:
-                capped = apply_cap(comp_current, allowed, component.max_points)
+            comp_current = info["comp_start"] + component_sums[component_key]
+            if allowed > 0 and info["comp_max"]:
+                capped = apply_cap(comp_current, allowed, info["comp_max"])
                 if capped != allowed:
                     notes.append(self.env._("maximum of %(max)s points of “%(component)s”",
-                                            max=fmt_points(component.max_points),
-                                            component=component.with_context(lang=self.env.lang).name))
+                                            max=fmt_points(info["comp_max"]), component=info["comp_name"]))
                 allowed = capped
             if allowed < 0:
                 floored = allowed
-                if scheme.floor_mode == "component":
+                if info["floor"] == "component":
                     floored = apply_floor(comp_current, allowed, 0.0)
-                elif scheme.floor_mode == "total":
-                    starts = sum(scheme.component_ids.mapped("start_points"))
-                    floored = apply_floor(starts + window_sum(total_sums, (member.id,), comp_start, comp_end),
-                                          allowed, 0.0)
+                elif info["floor"] == "total":
+                    floored = apply_floor(info["starts"] + total_sums[total_key], allowed, 0.0)
                 if floored != allowed:
                     notes.append(self.env._("deductions stop at zero"))
                 allowed = floored
@@ -438,11 +660,26 @@ class PartyPointsEntry(models.Model):
                                   allowed=fmt_points(allowed), why="; ".join(notes))
             results.append((allowed, note))
             if allowed or not requested:
-                rule_sums[(member.id, rule.id, month)] += allowed
-                rule_counts[(member.id, rule.id, month)] += 1
-                component_sums[(member.id, component.id, month)] += allowed
-                total_sums[(member.id, month)] += allowed
+                rule_sums[rule_key] += allowed
+                rule_counts[rule_key] += 1
+                component_sums[component_key] += allowed
+                total_sums[total_key] += allowed
         return results
+
+    @api.model
+    def _cap_settings(self, rule_ids):
+        """Plain values of the rules (with their component and scheme) that the caps need, read once per batch."""
+        settings = {}
+        for rule in self.env["party.points.rule"].sudo().with_context(active_test=False).browse(rule_ids):
+            component, scheme = rule.component_id, rule.scheme_id
+            settings[rule.id] = {
+                "rule": rule.id, "count_limit": rule.count_limit, "cap": rule.cap_points,
+                "period": rule.limit_period, "component": component.id, "comp_max": component.max_points,
+                "comp_start": component.start_points, "comp_name": component.name,
+                "scoring": "quarter" if scheme.total_method == "mean_quarters" else "year",
+                "floor": scheme.floor_mode, "starts": sum(scheme.component_ids.mapped("start_points")),
+            }
+        return settings
 
     # ------------------------------------------------------------------ posting
     def _post(self, approver=None):
@@ -625,19 +862,23 @@ class PartyPointsEntry(models.Model):
     def _post_automatic_multi(self, items):
         """Batch form of :meth:`_post_automatic`: ``items`` are dicts with its arguments as keys (plus optional
         ``proposer`` and ``approver`` users and ``automatic``, True by default, for imported records). One create
-        for the whole batch; returns the entries (created or already there)."""
+        for the whole batch; returns the entries (created or already there).
+
+        The number of queries does not grow with the batch: schemes are resolved for all the organizations at
+        once, rules once per scheme and code, the caps with a few grouped queries (:meth:`_cap_points`)."""
         if not items:
             return self.browse()
         today = fields.Date.context_today(self)
-        schemes = {}
+        members = self.env["party.member"].browse({item["member"].id for item in items})
+        members.fetch(["organization_id", "party_group_id", "company_id"])
+        organizations = {member.id: member.organization_id for member in members}
+        schemes = members.organization_id._get_points_schemes()
         rules = {}
         prepared = []
         for item in items:
             member = item["member"]
-            org = member.organization_id
-            if org.id not in schemes:
-                schemes[org.id] = org._get_points_scheme()
-            scheme = schemes[org.id]
+            org = organizations[member.id]
+            scheme = schemes.get(org.id)
             if not scheme:
                 raise UserError(self.env._("No points scheme applies to %s: configure a default scheme.", org.name))
             key = (scheme.id, item["rule_code"])
@@ -648,10 +889,9 @@ class PartyPointsEntry(models.Model):
                                                scheme=scheme.name, code=item["rule_code"]))
             rule = rules[key]
             source = item.get("source")
-            day = fields.Date.to_date(item.get("date")) or today
             points = item.get("points")
             prepared.append({
-                "member": member, "rule": rule, "date": day,
+                "member": member, "org": org, "rule": rule, "date": fields.Date.to_date(item.get("date")) or today,
                 "points": rule.points if points is None else points,
                 "source_ref": f"{source._name},{source.id}" if source else False,
                 "description": item.get("description") or rule.name,
@@ -659,52 +899,89 @@ class PartyPointsEntry(models.Model):
                 "approver": item.get("approver") or self.env.user,
                 "automatic": item.get("automatic", True),
             })
-        self.env["party.points.period"]._check_not_locked([(p["member"].organization_id, p["date"]) for p in prepared])
+        self.env["party.points.period"]._check_not_locked([(p["org"], p["date"]) for p in prepared])
         self._lock_ledger(self.env["party.member"].union(*[p["member"] for p in prepared]))
         Entry = self.sudo()
-        existing = Entry.browse()
+        done = {}
         refs = [p["source_ref"] for p in prepared if p["source_ref"]]
         if refs:
-            existing = Entry.search([
+            existing = Entry.search_fetch([
                 ("source_ref", "in", refs), ("state", "=", "posted"), ("is_reversed", "=", False),
                 ("reversed_entry_id", "=", False), ("rule_id", "in", list({p["rule"].id for p in prepared})),
-            ])
-        done = {(e.member_id.id, e.rule_id.id, f"{e.source_ref._name},{e.source_ref.id}"): e
-                for e in existing if e.source_ref}
-        found = Entry.browse()
+            ], ["member_id", "rule_id", "source_ref"])
+            for entry in existing:
+                if entry.source_ref:
+                    ref = f"{entry.source_ref._name},{entry.source_ref.id}"
+                    done[(entry.member_id.id, entry.rule_id.id, ref)] = entry.id
+        found_ids = []
         todo = []
         for p in prepared:
             previous = done.get((p["member"].id, p["rule"].id, p["source_ref"])) if p["source_ref"] else None
             if previous:
-                found |= previous
+                found_ids.append(previous)
             else:
                 todo.append(p)
         todo.sort(key=lambda p: p["date"])
         capped = self._cap_points(todo)
-        now = fields.Datetime.now()
-        vals_list = []
+        rows = []
         for p, (allowed, note) in zip(todo, capped):
             if p["points"] and not allowed:
                 continue
-            vals_list.append({
-                "name": p["description"],
-                "member_id": p["member"].id,
-                "scheme_id": p["rule"].scheme_id.id,
-                "rule_id": p["rule"].id,
-                "date": p["date"],
-                "points": allowed,
-                "requested_points": p["points"],
-                "cap_note": note or False,
-                "state": "posted",
-                "is_automatic": p["automatic"],
-                "source_ref": p["source_ref"],
-                "proposer_id": p["proposer"].id,
+            member, rule = p["member"], p["rule"]
+            rows.append({
+                "name": p["description"], "member_id": member.id, "organization_id": p["org"].id,
+                "party_group_id": member.party_group_id.id or None, "company_id": member.company_id.id or None,
+                "scheme_id": rule.scheme_id.id, "rule_id": rule.id, "component_id": rule.component_id.id or None,
+                "category": rule.category, "date": p["date"], "year": p["date"].year, "points": allowed,
+                "requested_points": p["points"], "cap_note": note or None, "is_automatic": bool(p["automatic"]),
+                "source_ref": p["source_ref"] or None, "proposer_id": p["proposer"].id,
                 "approver_id": p["approver"].id,
-                "approval_date": now,
             })
-        created = Entry.with_context(party_points_posting=WORKFLOW, tracking_disable=True,
-                                     mail_create_nolog=True).create(vals_list)
-        return (found | created).with_env(self.env)
+        created = Entry._insert_posted(rows)
+        found = self.browse(dict.fromkeys(found_ids))
+        return (found + created).with_env(self.env)
+
+    # columns of the automatic entries inserted by _insert_posted, with their PostgreSQL types
+    _POSTED_COLUMNS = [
+        ("name", "varchar"), ("member_id", "int4"), ("organization_id", "int4"), ("party_group_id", "int4"),
+        ("company_id", "int4"), ("scheme_id", "int4"), ("rule_id", "int4"), ("component_id", "int4"),
+        ("category", "varchar"), ("date", "date"), ("year", "int4"), ("points", "float8"),
+        ("requested_points", "float8"), ("cap_note", "varchar"), ("is_automatic", "bool"), ("source_ref", "varchar"),
+        ("proposer_id", "int4"), ("approver_id", "int4"),
+    ]
+
+    @api.model
+    def _insert_posted(self, rows):
+        """Insert already-posted automatic entries with one ``INSERT ... SELECT FROM unnest(...)`` statement and
+        return them (in the order of ``rows``, dicts of the :attr:`_POSTED_COLUMNS` values).
+
+        Automatic entries are the system's own postings (see :meth:`_post_automatic_multi`, which has checked the
+        schemes, rules, closed periods and caps): none of the checks :meth:`create` makes for manual entries
+        apply, nothing is tracked, and no stored field of another model depends on the ledger. The ORM create
+        spends its time per record (defaults, caches, related columns written afterwards), which a county posting
+        a month of attendance and dues for tens of thousands of members cannot afford."""
+        if not rows:
+            return self.browse()
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(SQL("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       self._table, len(rows)))
+        ids = [row[0] for row in cr.fetchall()]
+        now = cr.now()
+        names = [name for name, _type in self._POSTED_COLUMNS]
+        columns = [("id", "int4")] + self._POSTED_COLUMNS
+        cr.execute(SQL(
+            "INSERT INTO party_points_entry (id, %s, state, is_reversed, approval_date, create_uid, create_date, "
+            "write_uid, write_date) SELECT v.id, %s, 'posted', FALSE, %s, %s, %s, %s, %s FROM (SELECT %s) v",
+            SQL(", ").join(SQL.identifier(name) for name in names),
+            SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names),
+            now, self.env.uid, now, self.env.uid, now,
+            SQL(", ").join(
+                SQL("unnest(%s::%s[]) AS %s", ids if name == "id" else [row[name] for row in rows], SQL(type_),
+                    SQL.identifier(name))
+                for name, type_ in columns)))
+        self.env["party.member"].invalidate_model(["points_entry_ids"])
+        return self.browse(ids)
 
     # ------------------------------------------------------------------ wizards
     def action_open_reject_wizard(self):

@@ -180,15 +180,82 @@ def publication_end_date(start, days, working_days=False):
     return current
 
 
+def period_start(day, period_type):
+    """First day of the period of ``period_type`` containing ``day`` (cheap: called for every entry of a batch)."""
+    months = PERIOD_MONTHS[period_type]
+    return date(day.year, ((day.month - 1) // months) * months + 1, 1)
+
+
 def period_bounds(day, period_type):
     """First and last day of the period of ``period_type`` containing ``day``."""
-    months = PERIOD_MONTHS[period_type]
-    first_month = ((day.month - 1) // months) * months + 1
-    start = date(day.year, first_month, 1)
-    end = start + relativedelta(months=months, days=-1)
+    start = period_start(day, period_type)
+    end = start + relativedelta(months=PERIOD_MONTHS[period_type], days=-1)
     return start, end
 
 
 def mean_of_quarters(quarter_totals):
     """Annual total of schemes scored per quarter (S003 P5/P6): the sum of the four quarters divided by 4."""
     return sum(quarter_totals) / 4.0
+
+
+def member_year_figures(components, ledger, total_method="sum", floor_mode="component", core_bar_percent=0.0,
+                        carry_over_percent=0.0, previous_total=0.0):
+    """Annual figures of one member before veto and grade.
+
+    ``components``: ``(component_id, start_points, max_points, is_core)`` of the scheme, in order;
+    ``ledger``: ``{component_id: [q1, q2, q3, q4]}`` posted points of the year per quarter.
+    Sum schemes add the year's points to the starting points (the component floor applies to the year);
+    schemes scored per quarter score each quarter from the starting points and take the mean of the quarters.
+    Returns a dict: ``lines`` (``(component_id, points, max_points, percent)``), ``quarters``, ``earned``
+    (floored at zero for a total floor), ``carry`` (share of last year's positive total) and ``core_ok``.
+    Called for every member of a county: plain arithmetic, no intermediate lists.
+    """
+    lines = []
+    t1 = t2 = t3 = t4 = subtotal = 0.0
+    core_ok = True
+    floor_component = floor_mode == "component"
+    mean = total_method == "mean_quarters"
+    for component_id, start_points, max_points, is_core in components:
+        q1, q2, q3, q4 = ledger.get(component_id) or (0.0, 0.0, 0.0, 0.0)
+        if mean:
+            q1, q2, q3, q4 = start_points + q1, start_points + q2, start_points + q3, start_points + q4
+            if floor_component:
+                q1, q2, q3, q4 = max(q1, 0.0), max(q2, 0.0), max(q3, 0.0), max(q4, 0.0)
+            points = mean_of_quarters((q1, q2, q3, q4))
+        else:
+            q1 += start_points
+            points = q1 + q2 + q3 + q4
+            if floor_component and points < 0.0:
+                points = 0.0
+        t1 += q1
+        t2 += q2
+        t3 += q3
+        t4 += q4
+        subtotal += points
+        percent = 100.0 * points / max_points if max_points else 0.0
+        if is_core and max_points and percent < core_bar_percent:
+            core_ok = False
+        lines.append((component_id, points, max_points, percent))
+    carry = round(previous_total * carry_over_percent / 100.0, 2) if previous_total > 0 else 0.0
+    earned = max(subtotal, 0.0) if floor_mode == "total" else subtotal
+    return {"lines": lines, "quarters": [t1, t2, t3, t4], "earned": earned, "carry": carry, "core_ok": core_ok}
+
+
+def not_graded_key(stage, join_date, frail_exempt, year):
+    """Why a member earning points is not graded in ``year``: ``probationary`` (their points decide on-time
+    confirmation), ``joined`` (joined during the year), ``exempt`` (frail or ill, exemption approved); None when
+    graded."""
+    if stage == "probationary":
+        return "probationary"
+    if join_date and join_date.year >= year:
+        return "joined"
+    if frail_exempt:
+        return "exempt"
+    return None
+
+
+def veto_keys(six_months=False, sanction=False, sentence=False, manual=False):
+    """Veto items (一票否决) that apply, in the order they are reported: each argument is True when the item
+    applies and the scheme uses it."""
+    flags = (("six_months", six_months), ("sanction", sanction), ("sentence", sentence), ("manual", manual))
+    return [key for key, applies in flags if applies]

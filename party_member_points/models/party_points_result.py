@@ -1,9 +1,19 @@
+import json
 from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
-from .party_points_logic import GRADES, assign_stars, grade_for_points, mean_of_quarters
+from .party_points_logic import (
+    GRADES,
+    assign_stars,
+    competition_ranks,
+    grade_for_points,
+    member_year_figures,
+    not_graded_key,
+    veto_keys,
+)
 from .party_workflow import WORKFLOW, in_workflow
 
 VETO_STARS = 1
@@ -30,13 +40,17 @@ class PartyPointsResult(models.Model):
     _order = "year desc, organization_id, rank_branch, id"
     _rec_name = "member_id"
 
-    member_id = fields.Many2one("party.member", string="Member", required=True, index=True, ondelete="cascade")
+    # no index of its own: the unique (member_id, year) index serves the searches by member
+    member_id = fields.Many2one("party.member", string="Member", required=True, ondelete="cascade")
     year = fields.Integer(required=True, index=True, aggregator=None)
     organization_id = fields.Many2one("party.organization", string="Branch", index=True, readonly=True)
     party_group_id = fields.Many2one(related="member_id.party_group_id", store=True, index=True)
     company_id = fields.Many2one(related="member_id.company_id", store=True, index=True)
     scheme_id = fields.Many2one("party.points.scheme", string="Scheme", readonly=True)
     line_ids = fields.One2many("party.points.result.line", "result_id", string="Components", readonly=True)
+    component_lines = fields.Json(
+        string="Component Subtotals", readonly=True, copy=False,
+        help="[component, points, maximum, percent] of each component: the rows of the Components view.")
     carry_over = fields.Float(readonly=True, help="Share of last year's total carried into this year's base.")
     earned = fields.Float(string="Points of the Year", readonly=True,
                           help="Component subtotals of the year, or the mean of the quarters.")
@@ -50,8 +64,8 @@ class PartyPointsResult(models.Model):
     rank_branch = fields.Integer(string="Rank in Branch", readonly=True, aggregator=None)
     rank_overall = fields.Integer(string="Overall Rank", readonly=True, aggregator=None)
     branch_size = fields.Integer(string="Ranked in Branch", readonly=True, aggregator=None)
-    top_ten = fields.Boolean(string="Top 10 %", readonly=True, index=True)
-    bottom_ten = fields.Boolean(string="Bottom 10 %", readonly=True, index=True)
+    top_ten = fields.Boolean(string="Top 10 %", readonly=True)
+    bottom_ten = fields.Boolean(string="Bottom 10 %", readonly=True)
     graded = fields.Boolean(readonly=True, default=True)
     not_graded_reason = fields.Char(readonly=True)
     grade = fields.Selection(GRADES, readonly=True, tracking=True)
@@ -72,6 +86,13 @@ class PartyPointsResult(models.Model):
     _sql_constraints = [
         ("member_year_uniq", "unique(member_id, year)", "A member has one result per year."),
     ]
+
+    def init(self):
+        # indexes of earlier versions that only slowed down the year's computation (each result written updates
+        # every index): the member is served by the unique index, the top/bottom flags select a tenth of a table
+        # read per year anyway
+        for column in ("member_id", "top_ten", "bottom_ten"):
+            self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(f"{self._table}__{column}_index")))
 
     @api.depends("stars")
     def _compute_star_rating(self):
@@ -114,192 +135,301 @@ class PartyPointsResult(models.Model):
         return super().unlink()
 
     # ------------------------------------------------------------------ computation
+    def _year_texts(self):
+        """Translated reasons of the computation, looked up once per run (not once per member)."""
+        return {
+            "probationary": self.env._("Probationary member"),
+            "joined": self.env._("Joined this year"),
+            "exempt": self.env._("Exempt (frail or ill)"),
+            "six_months": self.env._("six months without org life or dues"),
+            "sanction": self.env._("sanction during the year"),
+            "sentence": self.env._("criminal proceedings"),
+            "manual": self.env._("veto set by the branch"),
+        }
+
     @api.model
     def _not_graded_reason(self, member, year):
         """Members who earn points but are not graded: probationary members (their points decide on-time
         confirmation), members who joined during the year, exempt frail members (graded by evaluation only)."""
-        if member.stage == "probationary":
-            return self.env._("Probationary member")
-        if member.join_date and member.join_date.year >= year:
-            return self.env._("Joined this year")
-        if member.is_frail and member.frail_exempt_approved:
-            return self.env._("Exempt (frail or ill)")
-        return False
+        key = not_graded_key(member.stage, member.join_date, member.is_frail and member.frail_exempt_approved, year)
+        return self._year_texts()[key] if key else False
 
     @api.model
     def _veto_reason(self, member, scheme, year, manual=False, manual_reason=False):
-        reasons = []
-        if scheme.veto_six_months and member.veto_candidate:
-            reasons.append(self.env._("six months without org life or dues"))
-        if scheme.veto_sanction and any(s._overlaps(date(year, 1, 1), date(year, 12, 31))
-                                        for s in member.sanction_ids):
-            reasons.append(self.env._("sanction during the year"))
-        if scheme.veto_sentence and member.serving_sentence:
-            reasons.append(self.env._("criminal proceedings"))
-        if manual:
-            reasons.append(manual_reason or self.env._("veto set by the branch"))
-        return "; ".join(reasons)
+        sanctioned = any(s._overlaps(date(year, 1, 1), date(year, 12, 31)) for s in member.sudo().sanction_ids)
+        keys = veto_keys(six_months=scheme.veto_six_months and member.veto_candidate,
+                         sanction=scheme.veto_sanction and sanctioned,
+                         sentence=scheme.veto_sentence and member.serving_sentence, manual=manual)
+        return self._veto_text(keys, manual_reason, self._year_texts())
+
+    @api.model
+    def _veto_text(self, keys, manual_reason, texts):
+        if not keys:
+            return ""
+        return "; ".join((manual_reason or texts[key]) if key == "manual" else texts[key] for key in keys)
 
     @api.model
     def _compute_year(self, year, members=None, final=False):
         """Compute (or recompute) the annual results of ``year`` for ``members`` (default: every member who
         earns points), then the ranks, top/bottom 10 % and stars of the branches concerned.
 
-        Component subtotals come from one grouped query over the ledger (per member, component and quarter).
-        Returns the results.
+        Set-based whatever the number of members: one query reads the members' facts, one aggregates the ledger
+        (per member, component and quarter), one reads the other results of the year; totals, grades, ranks and
+        stars are computed in Python by the pure functions of ``party_points_logic``; the results (with their
+        component subtotals) are written with one INSERT and one UPDATE. Final results are kept as they are.
+        Returns the results (in member order).
         """
         Member = self.env["party.member"].sudo()
+        domain = Member._points_earning_domain()
         if members is None:
-            members = Member.search(Member._points_earning_domain())
-        members = members.sudo().filtered(lambda m: m.status == "normal" and m.stage in ("probationary", "full"))
+            members = Member.search(domain, order="id")
+        else:
+            members = Member.with_context(active_test=False).search(domain + [("id", "in", members.ids)],
+                                                                    order="id")
         if not members:
             return self.browse()
-        existing = {r.member_id.id: r for r in self.sudo().search([("member_id", "in", members.ids),
-                                                                    ("year", "=", year)])}
-        finals = {member_id for member_id, result in existing.items() if result.state == "final"}
-        if finals and not self.env.su:
+        self.env.flush_all()
+        facts = self._year_facts(year, members.ids)
+        if not self.env.su and any(fact["state"] == "final" for fact in facts.values()):
             raise UserError(self.env._("The results of %s are final.", year))
         # final results are kept as they are (the year-end action may run again)
-        members = members.filtered(lambda m: m.id not in finals)
-        for member_id in finals:
-            existing.pop(member_id)
-        rows = self.env["party.points.entry"].sudo()._read_group(
-            [("member_id", "in", members.ids), ("state", "=", "posted"), ("year", "=", year)],
-            ["member_id", "component_id", "date:quarter"], ["points:sum"])
-        ledger = {}
-        for member, component, quarter, points in rows:
-            ledger.setdefault(member.id, {}).setdefault(component.id, [0.0] * 4)[(quarter.month - 1) // 3] += points
-        previous = {r.member_id.id: r.total for r in self.sudo().search([("member_id", "in", members.ids),
-                                                                         ("year", "=", year - 1)])}
-        schemes = {}
-        vals_by_member = {}
-        for member in members:
-            org = member.organization_id
-            if org.id not in schemes:
-                schemes[org.id] = org._get_points_scheme()
-            scheme = schemes[org.id]
-            vals_by_member[member.id] = self._member_year_vals(
-                member, scheme, year, ledger.get(member.id, {}), previous.get(member.id, 0.0),
-                existing.get(member.id))
-        to_create = []
-        for member in members:
-            vals = vals_by_member[member.id]
-            result = existing.get(member.id)
-            if result:
-                result.line_ids.unlink()
-                result.with_context(party_points_compute=WORKFLOW, tracking_disable=True).write(vals)
-            else:
-                to_create.append(dict(vals, member_id=member.id, year=year))
-        created = self.sudo().with_context(tracking_disable=True, mail_create_nolog=True,
-                                           party_points_compute=WORKFLOW).create(to_create)
-        results = self.sudo().browse(list({r.id for r in existing.values()} | set(created.ids)))
-        if not results:
-            return results.with_env(self.env)
-        self._rank_and_star(year, results.organization_id)
-        if final:
+        todo = [member_id for member_id in members.ids if facts[member_id]["state"] != "final"]
+        if not todo:
+            return self.browse()
+        ledger = self._year_ledger(year, todo)
+        organizations = self.env["party.organization"].browse({facts[m]["organization_id"] for m in todo})
+        schemes = organizations._get_points_schemes()
+        settings = {}
+        texts = self._year_texts()
+        rows = []
+        for member_id in todo:
+            fact = facts[member_id]
+            scheme = schemes[fact["organization_id"]]
+            if scheme.id not in settings:
+                settings[scheme.id] = scheme._year_settings()
+            rows.append(self._year_row(fact, settings[scheme.id], year, ledger.get(member_id, {}), texts))
+        others = self._year_others(year, todo)
+        self._year_rank(rows + others)
+        branch_ids = set(organizations.ids)
+        self._year_stars(rows + [row for row in others if row["organization_id"] in branch_ids],
+                         {scheme.id: scheme for scheme in schemes.values()})
+        created = self._year_store(year, rows, others)
+        results = self.sudo().browse([facts[m]["result_id"] or created[m] for m in todo])
+        if results and final:
             results.with_context(party_points_compute=WORKFLOW).write({"state": "final"})
         return results.with_env(self.env)
 
     @api.model
-    def _member_year_vals(self, member, scheme, year, ledger, previous_total, existing):
-        """Values of one member's result from the ledger subtotals ``{component_id: [q1, q2, q3, q4]}``."""
-        lines = []
-        quarters = [0.0] * 4
-        subtotal = 0.0
-        core_ok = True
-        for component in scheme.component_ids:
-            per_quarter = ledger.get(component.id, [0.0] * 4)
-            if scheme.total_method == "mean_quarters":
-                # each quarter is scored on its own, from the component's starting points
-                scored = [component.start_points + q for q in per_quarter]
-                if scheme.floor_mode == "component":
-                    scored = [max(q, 0.0) for q in scored]
-                points = mean_of_quarters(scored)
-            else:
-                scored = list(per_quarter)
-                scored[0] += component.start_points
-                points = sum(scored)
-                if scheme.floor_mode == "component":
-                    points = max(points, 0.0)
-            quarters = [a + b for a, b in zip(quarters, scored)]
-            subtotal += points
-            maximum = component.max_points
-            percent = 100.0 * points / maximum if maximum else 0.0
-            if component.is_core and maximum and percent < scheme.core_bar_percent:
-                core_ok = False
-            lines.append((0, 0, {"component_id": component.id, "points": points, "max_points": maximum,
-                                 "percent": percent}))
-        carry = round(previous_total * scheme.carry_over_percent / 100.0, 2) if previous_total > 0 else 0.0
-        earned = subtotal
-        if scheme.floor_mode == "total":
-            earned = max(earned, 0.0)
-        manual = existing.veto_manual if existing else False
-        manual_reason = existing.veto_manual_reason if existing else False
-        veto_reason = self._veto_reason(member, scheme, year, manual, manual_reason)
-        total = round(earned + carry, 2)
-        if veto_reason and scheme.veto_outcome == "void":
-            total = 0.0
-        not_graded = self._not_graded_reason(member, year)
-        grade = False
-        if not not_graded:
-            grade = "unqualified" if veto_reason else grade_for_points(total, scheme._grade_thresholds())
-        return {
-            "organization_id": member.organization_id.id,
-            "scheme_id": scheme.id,
-            "line_ids": lines,
-            "carry_over": carry,
-            "earned": round(earned, 2),
-            "q1": quarters[0], "q2": quarters[1], "q3": quarters[2], "q4": quarters[3],
-            "total": total,
-            "core_ok": core_ok,
-            "graded": not not_graded,
-            "not_graded_reason": not_graded or False,
-            "grade": grade,
-            "veto": bool(veto_reason),
-            "veto_reason": veto_reason or False,
-        }
+    def _year_facts(self, year, member_ids):
+        """``{member id: facts}`` of the members for the computation of ``year``: organization, flags, a sanction
+        running during the year, this year's result (id, state, manual veto) and last year's total. One query."""
+        self.env.cr.execute(SQL("""
+            SELECT m.id, m.organization_id, m.party_group_id, m.company_id, m.stage, m.join_date,
+                   COALESCE(m.is_frail AND m.frail_exempt_approved, FALSE),
+                   COALESCE(m.veto_candidate, FALSE), COALESCE(m.serving_sentence, FALSE),
+                   EXISTS (SELECT 1 FROM party_member_sanction s
+                            WHERE s.member_id = m.id AND s.date_start <= %(last)s
+                              AND (s.date_end IS NULL OR s.date_end >= %(first)s)),
+                   cur.id, cur.state, COALESCE(cur.veto_manual, FALSE), cur.veto_manual_reason,
+                   COALESCE(prev.total, 0.0), COALESCE(cur.stars, 0), COALESCE(cur.honour, FALSE)
+              FROM party_member m
+         LEFT JOIN party_points_result cur ON cur.member_id = m.id AND cur.year = %(year)s
+         LEFT JOIN party_points_result prev ON prev.member_id = m.id AND prev.year = %(previous)s
+             WHERE m.id = ANY(%(ids)s)
+        """, year=year, previous=year - 1, first=date(year, 1, 1), last=date(year, 12, 31), ids=list(member_ids)))
+        keys = ("id", "organization_id", "party_group_id", "company_id", "stage", "join_date", "frail_exempt",
+                "veto_candidate", "serving_sentence", "sanctioned", "result_id", "state", "veto_manual",
+                "veto_manual_reason", "previous_total", "old_stars", "old_honour")
+        return {row[0]: dict(zip(keys, row)) for row in self.env.cr.fetchall()}
 
     @api.model
-    def _rank_and_star(self, year, branches):
-        """Ranks in the branch and overall (SQL window functions over the year's results), top and bottom
-        10 % of each branch, then the stars of the graded members of each branch with the quotas."""
-        self.flush_model()
-        self.env.cr.execute("""
-            WITH ranked AS (
-                SELECT id,
-                       RANK() OVER (PARTITION BY organization_id ORDER BY total DESC) AS rank_branch,
-                       RANK() OVER (PARTITION BY company_id ORDER BY total DESC) AS rank_overall,
-                       COUNT(*) OVER (PARTITION BY organization_id) AS branch_size
-                  FROM party_points_result
-                 WHERE year = %s
-            )
-            UPDATE party_points_result r
-               SET rank_branch = ranked.rank_branch,
-                   rank_overall = ranked.rank_overall,
-                   branch_size = ranked.branch_size,
-                   top_ten = ranked.rank_branch <= GREATEST(CEIL(ranked.branch_size * 0.1), 1),
-                   bottom_ten = ranked.rank_branch > ranked.branch_size - GREATEST(CEIL(ranked.branch_size * 0.1), 1)
-                                AND ranked.branch_size > 1
-              FROM ranked
-             WHERE ranked.id = r.id
-        """, [year])
-        self.invalidate_model(["rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten"])
-        results = self.sudo().search([("year", "=", year), ("organization_id", "in", branches.ids)])
-        for _branch, branch_results in results.grouped("organization_id").items():
-            graded = branch_results.filtered("graded")
-            stars = {}
-            for scheme, scheme_results in graded.grouped("scheme_id").items():
-                stars.update(assign_stars(
-                    [{"id": r.id, "total": r.total, "core_ok": r.core_ok, "veto": r.veto} for r in scheme_results],
-                    scheme._star_thresholds(), scheme._star_quotas(), core_bar=3,
-                    small_branch_size=scheme.small_branch_size,
-                    veto_stars=0 if scheme.veto_outcome == "unqualified" else VETO_STARS))
-            for result in branch_results:
-                value = stars.get(result.id, 0)
-                honour = bool(result.graded and not result.veto and (value == 5 or result.grade == "excellent"))
-                if (result.stars, result.honour) != (value, honour):
-                    result.with_context(party_points_compute=WORKFLOW).write({"stars": value, "honour": honour})
-        return True
+    def _year_ledger(self, year, member_ids):
+        """``{member id: {component id: [q1, q2, q3, q4]}}`` of the posted points of ``year``, read from the stored
+        quarter sums of the ledger (``party.points.total``, one row per member and component)."""
+        if not member_ids:
+            return {}
+        self.env.cr.execute(SQL("""
+            SELECT member_id, array_agg(component_id), array_agg(q1), array_agg(q2), array_agg(q3), array_agg(q4)
+              FROM party_points_total
+             WHERE year = %s AND member_id = ANY(%s)
+          GROUP BY member_id
+        """, year, list(member_ids)))
+        return {member_id: dict(zip(components, zip(q1, q2, q3, q4)))
+                for member_id, components, q1, q2, q3, q4 in self.env.cr.fetchall()}
+
+    @api.model
+    def _year_row(self, fact, settings, year, ledger, texts):
+        """Values of one member's result (a dict of column values) from the member's ``fact``
+        (:meth:`_year_facts`), the scheme's ``settings`` (:meth:`party.points.scheme._year_settings`) and the
+        ledger subtotals ``{component_id: [q1, q2, q3, q4]}``."""
+        figures = member_year_figures(
+            settings["components"], ledger, settings["total_method"], settings["floor_mode"],
+            settings["core_bar_percent"], settings["carry_over_percent"], fact["previous_total"])
+        veto_reason = ""
+        if fact["veto_candidate"] or fact["sanctioned"] or fact["serving_sentence"] or fact["veto_manual"]:
+            keys = veto_keys(six_months=settings["veto_six_months"] and fact["veto_candidate"],
+                             sanction=settings["veto_sanction"] and fact["sanctioned"],
+                             sentence=settings["veto_sentence"] and fact["serving_sentence"],
+                             manual=fact["veto_manual"])
+            veto_reason = self._veto_text(keys, fact["veto_manual_reason"], texts)
+        earned, carry = figures["earned"], figures["carry"]
+        total = round(earned + carry, 2)
+        if veto_reason and settings["veto_outcome"] == "void":
+            total = 0.0
+        not_graded = not_graded_key(fact["stage"], fact["join_date"], fact["frail_exempt"], year)
+        grade = False
+        if not not_graded:
+            grade = "unqualified" if veto_reason else grade_for_points(total, settings["grades"])
+        q1, q2, q3, q4 = figures["quarters"]
+        return {
+            "id": fact["result_id"], "member_id": fact["id"], "organization_id": fact["organization_id"],
+            "party_group_id": fact["party_group_id"], "company_id": fact["company_id"],
+            "scheme_id": settings["id"], "carry_over": carry, "earned": round(earned, 2),
+            "q1": q1, "q2": q2, "q3": q3, "q4": q4, "total": total, "core_ok": figures["core_ok"],
+            "graded": not not_graded, "not_graded_reason": texts[not_graded] if not_graded else None,
+            "grade": grade or None, "veto": bool(veto_reason), "veto_reason": veto_reason or None,
+            "component_lines": figures["lines"],
+            "old_stars": fact["old_stars"], "old_honour": fact["old_honour"],
+        }
+
+    _RANK_FIELDS = ("rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten")
+
+    @api.model
+    def _year_others(self, year, member_ids):
+        """The results of ``year`` that are not recomputed (final ones, other members): they are ranked with the
+        computed ones. One query."""
+        self.env.cr.execute(SQL("""
+            SELECT id, member_id, organization_id, company_id, scheme_id, COALESCE(total, 0.0),
+                   COALESCE(graded, FALSE), COALESCE(core_ok, FALSE), COALESCE(veto, FALSE), grade,
+                   rank_branch, rank_overall, branch_size, COALESCE(top_ten, FALSE), COALESCE(bottom_ten, FALSE),
+                   COALESCE(stars, 0), COALESCE(honour, FALSE)
+              FROM party_points_result
+             WHERE year = %s
+        """, year))
+        keys = ("id", "member_id", "organization_id", "company_id", "scheme_id", "total", "graded", "core_ok", "veto",
+                "grade", "old_rank_branch", "old_rank_overall", "old_branch_size", "old_top_ten", "old_bottom_ten",
+                "old_stars", "old_honour")
+        computed = set(member_ids)
+        return [dict(zip(keys, row)) for row in self.env.cr.fetchall() if row[1] not in computed]
+
+    @api.model
+    def _year_rank(self, rows):
+        """Set the ranks of all the results of a year (``rows``): in the branch and overall (per company),
+        standard competition ranking of the totals, highest first; the branch size; the top and bottom 10 % of
+        each branch (at least one member each, no bottom in a branch of one)."""
+        for key, field in (("organization_id", "rank_branch"), ("company_id", "rank_overall")):
+            partitions = {}
+            for index, row in enumerate(rows):
+                partitions.setdefault(row[key], {})[index] = row["total"]
+            for totals in partitions.values():
+                for index, rank in competition_ranks(totals).items():
+                    rows[index][field] = rank
+                    if field == "rank_branch":
+                        rows[index]["branch_size"] = len(totals)
+        for row in rows:
+            size = row["branch_size"]
+            tenth = max((size + 9) // 10, 1)
+            row["top_ten"] = row["rank_branch"] <= tenth
+            row["bottom_ten"] = row["rank_branch"] > size - tenth and size > 1
+
+    @api.model
+    def _year_stars(self, rows, schemes):
+        """Set the stars and the honour roll flag of the results ``rows`` (every result of the branches
+        concerned): the graded members of each branch and scheme get their stars with the quotas
+        (:func:`assign_stars`)."""
+        groups = {}
+        for row in rows:
+            row["stars"] = 0
+            if row["graded"]:
+                groups.setdefault((row["organization_id"], row["scheme_id"]), []).append(row)
+        Scheme = self.env["party.points.scheme"].sudo()
+        for (_org, scheme_id), graded in groups.items():
+            scheme = schemes.get(scheme_id) or Scheme.browse(scheme_id)
+            # ties go to the older result: new results get their ids after the existing ones, in member order
+            keyed = [{"id": (0, row["id"]) if row["id"] else (1, row["member_id"]), "total": row["total"],
+                      "core_ok": row["core_ok"], "veto": row["veto"]} for row in graded]
+            stars = assign_stars(
+                keyed, scheme._star_thresholds(), scheme._star_quotas(), core_bar=3,
+                small_branch_size=scheme.small_branch_size,
+                veto_stars=0 if scheme.veto_outcome == "unqualified" else VETO_STARS)
+            for row, key in zip(graded, keyed):
+                row["stars"] = stars[key["id"]]
+        for row in rows:
+            row["honour"] = bool(row["graded"] and not row["veto"]
+                                 and (row["stars"] == 5 or row["grade"] == "excellent"))
+
+    # columns computed by _compute_year
+    _YEAR_COLUMNS = (
+        "organization_id", "party_group_id", "company_id", "scheme_id", "carry_over", "earned", "q1", "q2", "q3",
+        "q4", "total", "core_ok", "graded", "not_graded_reason", "grade", "veto", "veto_reason", "component_lines",
+        "rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten",
+    )
+
+    @api.model
+    def _year_store(self, year, rows, others):
+        """Write the computed ``rows`` and the new ranks of the ``others``: one INSERT for the new results (stars
+        included), one UPDATE for the recomputed ones, one UPDATE for the ranks of the others that moved. Stars and
+        honour of results that existed before change through the ORM, so that the chatter tracks them.
+        Returns ``{member id: new result id}``.
+
+        The rows are written in SQL (passed as one JSON document) because a county has tens of thousands of
+        results; the ORM cache of the results is invalidated afterwards."""
+        cr = self.env.cr
+        now = cr.now()
+        uid = self.env.uid
+        new = [row for row in rows if not row["id"]]
+        existing = [row for row in rows if row["id"]]
+        created = {}
+        if new:
+            # ids taken in member order (ties in the stars go to the older result, see _year_stars)
+            cr.execute(SQL("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                           self._table, len(new)))
+            for row, (result_id,) in zip(sorted(new, key=lambda row: row["member_id"]), cr.fetchall()):
+                row["id"] = result_id
+            names = ("id", "member_id") + self._YEAR_COLUMNS + ("stars", "honour")
+            cr.execute(SQL(
+                "INSERT INTO party_points_result (year, state, veto_manual, star_rating, %s, create_uid, create_date, "
+                "write_uid, write_date) SELECT %s, 'draft', FALSE, v.stars::varchar, %s, %s, %s, %s, %s "
+                "FROM json_populate_recordset(NULL::party_points_result, %s) v",
+                SQL(", ").join(SQL.identifier(name) for name in names), year,
+                SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names),
+                uid, now, uid, now, self._json_rows(new, names)))
+            created = {row["member_id"]: row["id"] for row in new}
+        if existing:
+            self._update_json(existing, self._YEAR_COLUMNS, now)
+        moved = [row for row in others if any(row[field] != row[f"old_{field}"] for field in self._RANK_FIELDS)]
+        if moved:
+            self._update_json(moved, self._RANK_FIELDS, now)
+        self.invalidate_model()
+        self.env["party.points.result.line"].invalidate_model()
+        self.env["party.member"].invalidate_model(["points_result_ids"])
+        tracked = {}
+        for row in existing + others:
+            if "stars" in row and (row["stars"], row["honour"]) != (row["old_stars"], row["old_honour"]):
+                tracked.setdefault((row["stars"], row["honour"]), []).append(row["id"])
+        for (stars, honour), result_ids in tracked.items():
+            self.sudo().browse(result_ids).with_context(party_points_compute=WORKFLOW).write(
+                {"stars": stars, "honour": honour})
+        return created
+
+    @api.model
+    def _json_rows(self, rows, names):
+        """``rows`` as one JSON array of objects for ``json_populate_recordset``, which reads the ``names`` it is
+        asked for and ignores the other keys (so the rows are dumped as they are)."""
+        return json.dumps(rows)
+
+    @api.model
+    def _update_json(self, rows, names, now):
+        """One ``UPDATE ... FROM json_populate_recordset(...)`` of the columns ``names`` of the results ``rows``;
+        the rows whose values are unchanged are left alone (a recomputation mostly finds the same figures)."""
+        self.env.cr.execute(SQL(
+            "UPDATE party_points_result r SET %s, write_uid = %s, write_date = %s "
+            "FROM json_populate_recordset(NULL::party_points_result, %s) v "
+            "WHERE r.id = v.id AND (%s) IS DISTINCT FROM (%s)",
+            SQL(", ").join(SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
+            self.env.uid, now, self._json_rows(rows, ("id",) + tuple(names)),
+            SQL(", ").join(SQL("r.%s", SQL.identifier(name)) for name in names),
+            SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names)))
 
     @api.model
     def _cron_year_end(self):

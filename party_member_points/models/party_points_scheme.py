@@ -152,6 +152,23 @@ class PartyPointsScheme(models.Model):
         self.ensure_one()
         return {5: self.star5_quota, 4: self.star4_quota, 3: self.star3_quota}
 
+    def _year_settings(self):
+        """Plain values of the scheme used to compute the annual results (read once per computation)."""
+        self.ensure_one()
+        return {
+            "id": self.id,
+            "components": [(c.id, c.start_points, c.max_points, c.is_core) for c in self.component_ids],
+            "total_method": self.total_method,
+            "floor_mode": self.floor_mode,
+            "core_bar_percent": self.core_bar_percent,
+            "carry_over_percent": self.carry_over_percent,
+            "veto_six_months": self.veto_six_months,
+            "veto_sanction": self.veto_sanction,
+            "veto_sentence": self.veto_sentence,
+            "veto_outcome": self.veto_outcome,
+            "grades": self._grade_thresholds(),
+        }
+
     def _floor_for_component(self):
         self.ensure_one()
         return 0.0 if self.floor_mode == "component" else None

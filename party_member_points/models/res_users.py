@@ -22,6 +22,31 @@ class ResUsers(models.Model):
                 ("committee_member_ids", "in", user.id),
             ])
 
+    party_officer_scope_ids = fields.Many2many(
+        "party.organization", compute="_compute_party_officer_scope_ids", string="Organizations in Scope",
+        context={"active_test": False},
+        help="The organizations the user runs and every organization below them (archived ones included). Record "
+             "rules use this plain list of ids: PostgreSQL then finds an officer's records through the indexes "
+             "instead of testing a sub-query on every row.")
+    party_own_member_ids = fields.Many2many(
+        "party.member", compute="_compute_party_own_member_ids", string="Own Member Records",
+        context={"active_test": False},
+        help="Party member records linked to the user (archived ones included), for the record rules of the "
+             "records members see as their own.")
+
+    @api.depends_context("uid")
+    def _compute_party_officer_scope_ids(self):
+        Organization = self.env["party.organization"].sudo().with_context(active_test=False)
+        for user in self:
+            runs = user.party_officer_organization_ids
+            user.party_officer_scope_ids = Organization.search([("id", "child_of", runs.ids)]) if runs else False
+
+    @api.depends_context("uid")
+    def _compute_party_own_member_ids(self):
+        Member = self.env["party.member"].sudo().with_context(active_test=False)
+        for user in self:
+            user.party_own_member_ids = Member.search([("user_id", "=", user.id)])
+
     def _party_can_manage(self, organization):
         """True when the user is a party administrator or an officer of ``organization`` or of an ancestor."""
         self.ensure_one()

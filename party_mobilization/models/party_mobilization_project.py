@@ -305,10 +305,8 @@ class PartyMobilizationProject(models.Model):
             for rank, participants in moves.items():
                 participants.with_context(mobilization_roster_build=WORKFLOW).write(
                     {"identity": str(rank), "batch_id": by_rank[rank].id})
-            Participant.create([
-                {"project_id": project.id, "person_id": person_id, "identity": str(rank),
-                 "batch_id": by_rank[rank].id}
-                for person_id, rank in rank_of.items() if person_id not in current
+            Participant._insert_roster(project, [
+                (person_id, by_rank[rank], str(rank)) for person_id, rank in rank_of.items() if person_id not in current
             ])
             gone.with_context(mobilization_roster_build=WORKFLOW).unlink()
             (project.batch_ids - Batch.browse([b.id for b in by_rank.values()])).unlink()

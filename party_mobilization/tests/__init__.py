@@ -5,3 +5,4 @@ from . import test_reverse_project
 from . import test_access
 from . import test_reports
 from . import test_access_matrix
+from . import test_query_counts

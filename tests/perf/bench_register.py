@@ -1,6 +1,6 @@
 """Benchmark of the member register at scale. Prints its figures; asserts nothing.
 
-    python3 tests/benchmarks/bench_register.py --db DB [--members 10000] [--months 12]
+    python3 tests/perf/bench_register.py --db DB [--members 10000] [--months 12]
 
 DB must be a throwaway database with party_member_points installed (e.g. one kept by
 `KEEP_DB=1 bash setup/test.sh`). Everything the benchmark creates is rolled back at the end.

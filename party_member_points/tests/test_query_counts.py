@@ -1,0 +1,168 @@
+from datetime import date
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .test_points_common import PartyPointsCase
+
+
+class QueryCountMixin:
+    """Operations whose number of queries must not grow with the number of records they handle."""
+
+    def _count_queries(self, func):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def assertQueryCountConstant(self, prepare, maximum, sizes=(5, 50)):
+        """``prepare(size)`` builds ``size`` records and returns the operation to measure. The operation on the
+        larger set may not use more queries than on the smaller one, which may not use more than ``maximum``.
+        A first run on one record warms the caches that a running server keeps between requests."""
+        self._count_queries(prepare(1))
+        count = self._count_queries(prepare(sizes[0]))
+        self.assertLessEqual(count, maximum, f"{count} queries for {sizes[0]} records")
+        run = prepare(sizes[1])
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(count):
+            run()
+        return count
+
+
+@tagged("post_install", "-at_install")
+class TestPointsQueryCounts(QueryCountMixin, PartyPointsCase):
+    """A county has tens of thousands of members: posting, year results, the member list and the ledger pivot use
+    the same number of queries for 5 members as for 50."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.batch = 0
+
+    def _members(self, size, org=None, **vals):
+        """``size`` new members in a new branch of the default scheme, run by the test secretary."""
+        type(self).batch += 1
+        org = org or self.env["party.organization"].create({
+            "name": f"Count Branch {self.batch}", "kind": "branch", "parent_id": self.town.id,
+            "secretary_id": self.user_secretary.id})
+        return self.Member.create([
+            dict({"name": f"Count {self.batch}-{index}", "organization_id": org.id, "stage": "full",
+                  "join_date": "2010-07-01", "full_member_date": "2011-07-01"}, **vals)
+            for index in range(size)])
+
+    def _post_year(self, members):
+        self.Entry._post_automatic_multi([
+            {"member": member, "rule_code": code, "date": date(self.YEAR, month, 10)}
+            for member in members for code in ("attendance", "dues_on_time") for month in (3, 9)])
+
+    def test_bulk_posting(self):
+        def prepare(size):
+            members = self._members(size)
+            items = [{"member": member, "rule_code": code, "source": member, "date": date(self.YEAR, 5, 10)}
+                     for member in members for code in ("attendance", "dues_on_time", "study_notes")]
+            return lambda: self.assertEqual(len(self.Entry._post_automatic_multi(items)), 3 * size)
+
+        self.assertQueryCountConstant(prepare, 25)
+
+    def test_year_results(self):
+        def prepare(size):
+            members = self._members(size)
+            self._post_year(members)
+            return lambda: self.assertEqual(len(self.env["party.points.result"]._compute_year(self.YEAR, members)),
+                                            size)
+
+        self.assertQueryCountConstant(prepare, 30)
+
+    def test_member_list_as_officer(self):
+        spec = {"name": {}, "gender": {}, "age": {}, "organization_id": {"fields": {"display_name": {}}},
+                "party_group_id": {"fields": {"display_name": {}}}, "stage": {}, "join_date": {}, "status": {},
+                "veto_candidate": {}}
+
+        def prepare(size):
+            members = self._members(size)
+            Member = self.Member.with_user(self.user_secretary)
+            domain = [("status", "=", "normal"), ("organization_id", "=", members.organization_id.id)]
+            return lambda: self.assertEqual(
+                Member.web_search_read(domain, spec, limit=80, count_limit=10001)["length"], size)
+
+        self.assertQueryCountConstant(prepare, 13)
+
+    def test_ledger_pivot_as_officer(self):
+        measures = ["points:sum", "__count"]
+        domain = [("state", "=", "posted"), ("date", ">=", f"{self.YEAR}-01-01"),
+                  ("date", "<=", f"{self.YEAR}-12-31")]
+
+        def prepare(size):
+            self._post_year(self._members(size))
+            Entry = self.Entry.with_user(self.user_secretary)
+
+            def run():
+                for groupby in ([], ["organization_id"], ["component_id"], ["organization_id", "component_id"]):
+                    Entry.read_group(domain, measures, groupby, lazy=False)
+            return run
+
+        self.assertQueryCountConstant(prepare, 33)
+
+    def test_ledger_pivot_without_summary(self):
+        """Grouping the entries themselves (a filter the summary cannot answer) does not read per group either."""
+        domain = [("state", "=", "posted"), ("points", ">", 0)]
+
+        def prepare(size):
+            self._post_year(self._members(size))
+            Entry = self.Entry.with_user(self.user_secretary)
+            return lambda: Entry.read_group(domain, ["points:sum"], ["organization_id", "component_id"], lazy=False)
+
+        self.assertQueryCountConstant(prepare, 20)
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerAggregates(PartyPointsCase):
+    """The stored aggregates of the ledger follow every change of the entries, and the pivot read from the
+    summary shows what grouping the entries shows."""
+
+    def _raw_totals(self, member):
+        rows = self.Entry.sudo()._read_group(
+            [("member_id", "=", member.id), ("state", "=", "posted")], ["component_id", "year"], ["points:sum"])
+        return {(component.id, year): points for component, year, points in rows if points}
+
+    def _stored_totals(self, member):
+        self.env.flush_all()
+        self.env.cr.execute("SELECT component_id, year, q1 + q2 + q3 + q4 FROM party_points_total "
+                            "WHERE member_id = %s AND q1 + q2 + q3 + q4 <> 0", [member.id])
+        return {(component_id, year): points for component_id, year, points in self.env.cr.fetchall()}
+
+    def test_totals_follow_claims_approvals_and_reversals(self):
+        member = self.own
+        today = fields.Date.context_today(self.Entry)
+        claim = self.Entry.with_user(self.user_member).create({
+            "member_id": member.id, "rule_id": self.r_free.id, "date": today})
+        self.assertEqual(self._stored_totals(member), {}, "a draft claim counts nowhere")
+        claim.with_user(self.user_member).action_submit()
+        claim.with_user(self.user_secretary).action_approve()
+        posted = self._post(member, self.r_act, day=today)
+        self.assertEqual(self._stored_totals(member), self._raw_totals(member))
+        posted.with_user(self.user_secretary)._reverse("Recorded twice")
+        self.assertEqual(self._stored_totals(member), self._raw_totals(member))
+        self.assertEqual(self._stored_totals(member), {(self.c_bonus.id, today.year): 1.0},
+                         "the reversal cancels the posting, the approved claim stays")
+
+    def test_pivot_from_summary_matches_entries(self):
+        for member in (self.own, self.alice, self.bob):
+            self._post(member, self.r_act, day=date(self.YEAR, 2, 3))
+            self._post(member, self.r_capped, day=date(self.YEAR, 7, 9))
+        self._post(self.bob, self.r_act, day=date(self.YEAR, 11, 30))
+        domain = [("state", "=", "posted"), ("date", ">=", f"{self.YEAR}-01-01"),
+                  ("date", "<=", f"{self.YEAR}-12-31")]
+        for user in (self.user_secretary, self.user_upper):
+            Entry = self.Entry.with_user(user)
+            self.assertTrue(Entry._summary_scope(), "officers' rules can be applied to the summary")
+            for groupby in ([], ["organization_id"], ["component_id", "date:month"], ["state", "organization_id"]):
+                from_summary = Entry.read_group(domain, ["points:sum", "__count"], groupby, lazy=False)
+                from_entries = Entry.with_context(party_points_no_summary=True).read_group(
+                    domain, ["points:sum", "__count"], groupby, lazy=False)
+                self.assertEqual(from_summary, from_entries, f"{user.login}: {groupby}")
+        self.assertIsNone(self.Entry.with_user(self.user_member)._summary_scope(),
+                          "a member sees their own entries: grouped from the entries")
