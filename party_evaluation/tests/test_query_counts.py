@@ -40,4 +40,4 @@ class TestTallyQueryCount(QueryCountMixin, EvaluationCase):
                 self.assertEqual(campaign.participant_ids.mapped("member_qualified"), [size] * size)
             return run
 
-        self.assertQueryCountConstant(prepare, 44)
+        self.assertQueryCountConstant(prepare, 45)

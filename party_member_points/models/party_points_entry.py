@@ -211,6 +211,9 @@ class PartyPointsEntry(models.Model):
             "['|', ('organization_id', 'in', user.party_officer_scope_ids.ids), "
             "('party_group_id', 'in', user.party_officer_organization_ids.ids)]"),
         "party_member_points.party_points_entry_rule_admin": ("party_member_points.group_party_admin", "[(1, '=', 1)]"),
+        # portal members read their own entries on /my (never the pivot): their rule changes nothing for the others
+        "party_member_points.party_points_entry_rule_portal": (
+            "base.group_portal", "[('member_id.user_id', '=', user.id)]"),
     }
     SUMMARY_GROUPBY = {
         "organization_id": SQL("organization_id"), "company_id": SQL("company_id"),

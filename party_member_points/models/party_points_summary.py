@@ -15,6 +15,8 @@ class PartyPointsSummary(models.Model):
     _name = "party.points.summary"
     _description = "Points per Organization and Month"
     _log_access = False
+    # an aggregate kept by the database, not a workflow record: its state is the entries' state
+    _party_ledger_aggregate = True
 
     organization_id = fields.Integer(readonly=True, index=True)
     company_id = fields.Integer(readonly=True)

@@ -78,6 +78,8 @@ class PartyPointsTotal(models.Model):
 
     _name = "party.points.total"
     _description = "Points Totals per Member and Year"
+    # an aggregate kept by the database, not a workflow record
+    _party_ledger_aggregate = True
     _log_access = False
 
     member_id = fields.Many2one("party.member", required=True, ondelete="cascade", readonly=True)

@@ -176,7 +176,9 @@ class AccessWorld:
                fresh=lambda n: cls.env["party.points.result"]._compute_year(1900 + n, cls.alice))
         target("result_line", "party.points.result.line",
                lambda n: {"result_id": cls._result().id, "component_id": cls.scheme.component_ids[:1].id},
-               {"points": 99.0}, make=lambda: cls._result().line_ids[:1])
+               {"points": 99.0}, make=lambda: cls._result().line_ids[:1],
+               # result lines are a view of the results' subtotals: a fresh one comes with a fresh result
+               fresh=lambda n: cls.env["party.points.result"]._compute_year(1900 + n, cls.alice).line_ids[:1])
         target("hr_report", "party.hr.performance.report", lambda n: {"year": 1900 + n}, {"year": 1901},
                make=lambda: cls._hr_report_row(), fresh=lambda n: cls._hr_report_row())
 
