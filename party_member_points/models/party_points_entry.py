@@ -28,6 +28,8 @@ IMMUTABLE_FIELDS = {
     "cap_note",
 }
 # Fields only the workflow writes (posting, approval, reversal, automatic entries): a user never gives them.
+# fields of an entry that the database sums (party.points.summary, party.points.total)
+AGGREGATE_FIELDS = {"state", "points", "date", "member_id", "component_id", "organization_id", "company_id"}
 WORKFLOW_FIELDS = {
     "state", "approver_id", "approval_date", "submit_date", "proposer_id", "is_automatic", "source_ref",
     "reversed_entry_id", "is_reversed", "reversal_reason", "reject_reason", "cap_note", "requested_points",
@@ -433,6 +435,7 @@ class PartyPointsEntry(models.Model):
         self.env["party.points.period"]._check_not_locked([
             (members[vals["member_id"]].organization_id, fields.Date.to_date(vals.get("date")) or today)
             for vals in vals_list])
+        self._lock_aggregates([members[vals["member_id"]].organization_id.id for vals in vals_list])
         entries = super().create(vals_list)
         entries._attach_evidence()
         return entries
@@ -501,6 +504,8 @@ class PartyPointsEntry(models.Model):
             self.env["party.points.period"]._check_not_locked(
                 [(entry.member_id.organization_id, fields.Date.to_date(vals["date"])) for entry in self]
                 + [(entry.member_id.organization_id, entry.date) for entry in self])
+        if AGGREGATE_FIELDS & set(vals):
+            self._lock_aggregates(self.organization_id.ids)
         res = super().write(vals)
         if "attachment_ids" in vals:
             self._attach_evidence()
@@ -517,6 +522,7 @@ class PartyPointsEntry(models.Model):
                     "a posted entry instead.", entry.display_name))
         self.env["party.points.period"]._check_not_locked(
             [(entry.member_id.organization_id, entry.date) for entry in self])
+        self._lock_aggregates(self.organization_id.ids)
         return super().unlink()
 
     # ------------------------------------------------------------------ concurrency
@@ -532,6 +538,12 @@ class PartyPointsEntry(models.Model):
         self.env.cr.execute("""
             CREATE TABLE IF NOT EXISTS party_points_ledger_lock (
                 member_id integer PRIMARY KEY,
+                version integer NOT NULL DEFAULT 0
+            )""")
+        # one row per organization whose ledger sums were changed (see _lock_aggregates)
+        self.env.cr.execute("""
+            CREATE TABLE IF NOT EXISTS party_points_aggregate_lock (
+                organization_id integer PRIMARY KEY,
                 version integer NOT NULL DEFAULT 0
             )""")
 
@@ -550,6 +562,21 @@ class PartyPointsEntry(models.Model):
                 "INSERT INTO party_points_ledger_lock (member_id) SELECT unnest(%s::int[]) AS id ORDER BY id "
                 "ON CONFLICT (member_id) DO UPDATE SET version = party_points_ledger_lock.version + 1",
                 sorted(set(members.ids))), log_exceptions=False)
+
+    @api.model
+    def _lock_aggregates(self, organization_ids):
+        """Serialize the changes of the ledger sums of these organizations. The database keeps the sums
+        (``party.points.summary`` per organization and month, ``party.points.total`` per member) with triggers on
+        the entries: two transactions adding entries of one branch update the same sum rows, and the later one
+        fails with a serialization error when its statement runs, which PostgreSQL reports as a failed query.
+        Bumping the organization's row here first makes the conflict surface on this statement, quietly, and Odoo
+        runs the request again on fresh data (nothing is lost: the retry records the entry)."""
+        ids = sorted({org_id for org_id in organization_ids if org_id})
+        if ids:
+            self.env.cr.execute(SQL(
+                "INSERT INTO party_points_aggregate_lock (organization_id) SELECT unnest(%s::int[]) AS id ORDER BY id "
+                "ON CONFLICT (organization_id) DO UPDATE SET version = party_points_aggregate_lock.version + 1",
+                ids), log_exceptions=False)
 
     def _lock_for_decision(self):
         """Lock the entries before a state change (submit, approve, post, reject, withdraw, reverse), without
@@ -965,6 +992,7 @@ class PartyPointsEntry(models.Model):
         a month of attendance and dues for tens of thousands of members cannot afford."""
         if not rows:
             return self.browse()
+        self._lock_aggregates([row["organization_id"] for row in rows])
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(SQL("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
