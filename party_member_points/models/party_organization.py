@@ -83,6 +83,14 @@ class PartyOrganization(models.Model):
             else:
                 org.complete_name = org.name
 
+    @api.depends_context("hierarchical_naming")
+    def _compute_display_name(self):
+        # the search panel shows the organizations as a tree (hierarchical_naming=False): each under its own name
+        if self.env.context.get("hierarchical_naming", True):
+            return super()._compute_display_name()
+        for org in self:
+            org.display_name = org.name
+
     def _compute_member_count(self):
         """Count normal members of each organization and of its whole subtree in two grouped queries."""
         direct = dict(self.env["party.member"]._read_group(

@@ -1,10 +1,13 @@
-import json
+from collections import Counter
 from datetime import date
+
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.bulk import column_kind, copy_rows, no_cyclic_gc, update_rows
 from .party_points_logic import (
     GRADES,
     assign_stars,
@@ -14,9 +17,11 @@ from .party_points_logic import (
     not_graded_key,
     veto_keys,
 )
-from .party_workflow import WORKFLOW, in_workflow
+from .party_workflow import in_workflow
 
 VETO_STARS = 1
+
+
 STAR_RATINGS = [
     ("0", "No Star"),
     ("1", "One Star"),
@@ -68,19 +73,20 @@ class PartyPointsResult(models.Model):
     bottom_ten = fields.Boolean(string="Bottom 10 %", readonly=True)
     graded = fields.Boolean(readonly=True, default=True)
     not_graded_reason = fields.Char(readonly=True)
-    grade = fields.Selection(GRADES, readonly=True, tracking=True)
-    stars = fields.Integer(readonly=True, tracking=True, aggregator="avg")
+    grade = fields.Selection(GRADES, readonly=True)
+    stars = fields.Integer(readonly=True, aggregator="avg")
     star_rating = fields.Selection(STAR_RATINGS, compute="_compute_star_rating", store=True, string="Star Rating")
-    veto = fields.Boolean(readonly=True, tracking=True)
+    veto = fields.Boolean(readonly=True)
     veto_reason = fields.Char(readonly=True)
     veto_manual = fields.Boolean(string="Manual Veto", tracking=True,
                                  help="A veto item found by the branch (e.g. a serious violation) not known to the "
                                       "register.")
     veto_manual_reason = fields.Char(string="Manual Veto Reason", tracking=True)
-    honour = fields.Boolean(string="Honour Roll", readonly=True, index=True,
+    honour = fields.Boolean(string="Honour Roll", readonly=True,
                             help="Five-star or excellent member: shown on the honour roll.")
+    # made final by the year's computation, announced in the branch's chatter (see _year_announce_final)
     state = fields.Selection([("draft", "Provisional"), ("final", "Final")], default="draft", required=True,
-                             readonly=True, tracking=True)
+                             readonly=True)
     image_128 = fields.Image(related="member_id.image_128")
 
     _sql_constraints = [
@@ -90,9 +96,12 @@ class PartyPointsResult(models.Model):
     def init(self):
         # indexes of earlier versions that only slowed down the year's computation (each result written updates
         # every index): the member is served by the unique index, the top/bottom flags select a tenth of a table
-        # read per year anyway
-        for column in ("member_id", "top_ten", "bottom_ten"):
+        # read per year anyway, the honour flag about half of it
+        for column in ("member_id", "top_ten", "bottom_ten", "honour"):
             self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(f"{self._table}__{column}_index")))
+        # room in every page for a new version of its results: the year-end computation rewrites the provisional
+        # results of January in place (heap-only updates, no index entries), as no indexed column changes
+        self.env.cr.execute(SQL("ALTER TABLE %s SET (fillfactor = 50)", SQL.identifier(self._table)))
 
     @api.depends("stars")
     def _compute_star_rating(self):
@@ -176,7 +185,8 @@ class PartyPointsResult(models.Model):
         Set-based whatever the number of members: one query reads the members' facts, one aggregates the ledger
         (per member, component and quarter), one reads the other results of the year; totals, grades, ranks and
         stars are computed in Python by the pure functions of ``party_points_logic``; the results (with their
-        component subtotals) are written with one INSERT and one UPDATE. Final results are kept as they are.
+        component subtotals) are copied in (new ones) or updated (one UPDATE each for the recomputed results and for
+        the others whose ranks or stars moved). Final results are kept as they are.
         Returns the results (in member order).
         """
         Member = self.env["party.member"].sudo()
@@ -189,34 +199,35 @@ class PartyPointsResult(models.Model):
         if not members:
             return self.browse()
         self.env.flush_all()
-        facts = self._year_facts(year, members.ids)
-        if not self.env.su and any(fact["state"] == "final" for fact in facts.values()):
-            raise UserError(self.env._("The results of %s are final.", year))
-        # final results are kept as they are (the year-end action may run again)
-        todo = [member_id for member_id in members.ids if facts[member_id]["state"] != "final"]
-        if not todo:
-            return self.browse()
-        ledger = self._year_ledger(year, todo)
-        organizations = self.env["party.organization"].browse({facts[m]["organization_id"] for m in todo})
-        schemes = organizations._get_points_schemes()
-        settings = {}
-        texts = self._year_texts()
-        rows = []
-        for member_id in todo:
-            fact = facts[member_id]
-            scheme = schemes[fact["organization_id"]]
-            if scheme.id not in settings:
-                settings[scheme.id] = scheme._year_settings()
-            rows.append(self._year_row(fact, settings[scheme.id], year, ledger.get(member_id, {}), texts))
-        others = self._year_others(year, todo)
-        self._year_rank(rows + others)
-        branch_ids = set(organizations.ids)
-        self._year_stars(rows + [row for row in others if row["organization_id"] in branch_ids],
-                         {scheme.id: scheme for scheme in schemes.values()})
-        created = self._year_store(year, rows, others)
+        with no_cyclic_gc():  # millions of small containers: see no_cyclic_gc
+            facts = self._year_facts(year, members.ids)
+            if not self.env.su and any(fact["state"] == "final" for fact in facts.values()):
+                raise UserError(self.env._("The results of %s are final.", year))
+            # final results are kept as they are (the year-end action may run again)
+            todo = [member_id for member_id in members.ids if facts[member_id]["state"] != "final"]
+            if not todo:
+                return self.browse()
+            ledger = self._year_ledger(year, todo)
+            organizations = self.env["party.organization"].browse({facts[m]["organization_id"] for m in todo})
+            schemes = organizations._get_points_schemes()
+            settings = {}
+            texts = self._year_texts()
+            rows = []
+            for member_id in todo:
+                fact = facts[member_id]
+                scheme = schemes[fact["organization_id"]]
+                if scheme.id not in settings:
+                    settings[scheme.id] = scheme._year_settings()
+                rows.append(self._year_row(fact, settings[scheme.id], year, ledger.get(member_id, {}), texts))
+            others = self._year_others(year, todo)
+            self._year_rank(rows + others)
+            branch_ids = set(organizations.ids)
+            self._year_stars(rows + [row for row in others if row["organization_id"] in branch_ids],
+                             {scheme.id: scheme for scheme in schemes.values()})
+            created = self._year_store(year, rows, others, final)
         results = self.sudo().browse([facts[m]["result_id"] or created[m] for m in todo])
-        if results and final:
-            results.with_context(party_points_compute=WORKFLOW).write({"state": "final"})
+        if final:
+            self._year_announce_final(year, rows)
         return results.with_env(self.env)
 
     @api.model
@@ -362,74 +373,71 @@ class PartyPointsResult(models.Model):
     _YEAR_COLUMNS = (
         "organization_id", "party_group_id", "company_id", "scheme_id", "carry_over", "earned", "q1", "q2", "q3",
         "q4", "total", "core_ok", "graded", "not_graded_reason", "grade", "veto", "veto_reason", "component_lines",
-        "rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten",
+        "rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten", "stars", "honour", "star_rating",
     )
+    # columns of the other results of the year that a computation may move (ranks; stars in the same branch)
+    _OTHER_COLUMNS = _RANK_FIELDS + ("stars", "honour", "star_rating")
+
+    def _year_columns(self, names):
+        return {name: column_kind(self._fields[name]) for name in names}
 
     @api.model
-    def _year_store(self, year, rows, others):
-        """Write the computed ``rows`` and the new ranks of the ``others``: one INSERT for the new results (stars
-        included), one UPDATE for the recomputed ones, one UPDATE for the ranks of the others that moved. Stars and
-        honour of results that existed before change through the ORM, so that the chatter tracks them.
-        Returns ``{member id: new result id}``.
+    def _year_store(self, year, rows, others, final=False):
+        """Write the computed ``rows`` (made ``final`` if asked) and what moved in the ``others`` (ranks, and
+        stars in the branches concerned): one COPY for the new results, one UPDATE for the recomputed ones, one
+        UPDATE for the others (both skip the rows whose values are unchanged). Returns ``{member id: new result
+        id}``.
 
-        The rows are written in SQL (passed as one JSON document) because a county has tens of thousands of
-        results; the ORM cache of the results is invalidated afterwards."""
+        Written in SQL because a county has tens of thousands of results; the ORM cache of the results is
+        invalidated afterwards. Provisional figures change whenever the ledger does, so they are not tracked
+        one by one in the chatter (a county's year would log tens of thousands of messages); the results made
+        final are announced in the chatter of their branch (:meth:`_year_announce_final`)."""
         cr = self.env.cr
         now = cr.now()
         uid = self.env.uid
+        for row in others:
+            row.setdefault("stars", row["old_stars"])
+            row.setdefault("honour", row["old_honour"])
+        for row in rows + others:
+            row["star_rating"] = str(min(max(row["stars"], 0), 5))
+        state = "final" if final else "draft"
+        for row in rows:
+            row["state"] = state
         new = [row for row in rows if not row["id"]]
         existing = [row for row in rows if row["id"]]
         created = {}
         if new:
-            # ids taken in member order (ties in the stars go to the older result, see _year_stars)
-            cr.execute(SQL("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                           self._table, len(new)))
-            for row, (result_id,) in zip(sorted(new, key=lambda row: row["member_id"]), cr.fetchall()):
-                row["id"] = result_id
-            names = ("id", "member_id") + self._YEAR_COLUMNS + ("stars", "honour")
-            cr.execute(SQL(
-                "INSERT INTO party_points_result (year, state, veto_manual, star_rating, %s, create_uid, create_date, "
-                "write_uid, write_date) SELECT %s, 'draft', FALSE, v.stars::varchar, %s, %s, %s, %s, %s "
-                "FROM json_populate_recordset(NULL::party_points_result, %s) v",
-                SQL(", ").join(SQL.identifier(name) for name in names), year,
-                SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names),
-                uid, now, uid, now, self._json_rows(new, names)))
-            created = {row["member_id"]: row["id"] for row in new}
-        if existing:
-            self._update_json(existing, self._YEAR_COLUMNS, now)
-        moved = [row for row in others if any(row[field] != row[f"old_{field}"] for field in self._RANK_FIELDS)]
-        if moved:
-            self._update_json(moved, self._RANK_FIELDS, now)
+            # ids given in member order by the column's default (ties in the stars go to the older result, see
+            # _year_stars), read back through the unique (member, year) index
+            new.sort(key=lambda row: row["member_id"])
+            moment = now.isoformat(sep=" ")
+            copy_rows(cr, self._table, self._year_columns(("member_id", "state") + self._YEAR_COLUMNS), new, {
+                "year": str(year), "veto_manual": "f", "create_uid": str(uid),
+                "create_date": moment, "write_uid": str(uid), "write_date": moment})
+            cr.execute(SQL("SELECT member_id, id FROM party_points_result WHERE year = %s AND member_id = ANY(%s)",
+                           year, [row["member_id"] for row in new]))
+            created = dict(cr.fetchall())
+        stamp = {"write_uid": uid, "write_date": now}
+        update_rows(cr, self._table, self._year_columns(("state",) + self._YEAR_COLUMNS), existing, stamp)
+        update_rows(cr, self._table, self._year_columns(self._OTHER_COLUMNS), others, stamp)
         self.invalidate_model()
         self.env["party.points.result.line"].invalidate_model()
         self.env["party.member"].invalidate_model(["points_result_ids"])
-        tracked = {}
-        for row in existing + others:
-            if "stars" in row and (row["stars"], row["honour"]) != (row["old_stars"], row["old_honour"]):
-                tracked.setdefault((row["stars"], row["honour"]), []).append(row["id"])
-        for (stars, honour), result_ids in tracked.items():
-            self.sudo().browse(result_ids).with_context(party_points_compute=WORKFLOW).write(
-                {"stars": stars, "honour": honour})
         return created
 
     @api.model
-    def _json_rows(self, rows, names):
-        """``rows`` as one JSON array of objects for ``json_populate_recordset``, which reads the ``names`` it is
-        asked for and ignores the other keys (so the rows are dumped as they are)."""
-        return json.dumps(rows)
-
-    @api.model
-    def _update_json(self, rows, names, now):
-        """One ``UPDATE ... FROM json_populate_recordset(...)`` of the columns ``names`` of the results ``rows``;
-        the rows whose values are unchanged are left alone (a recomputation mostly finds the same figures)."""
-        self.env.cr.execute(SQL(
-            "UPDATE party_points_result r SET %s, write_uid = %s, write_date = %s "
-            "FROM json_populate_recordset(NULL::party_points_result, %s) v "
-            "WHERE r.id = v.id AND (%s) IS DISTINCT FROM (%s)",
-            SQL(", ").join(SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
-            self.env.uid, now, self._json_rows(rows, ("id",) + tuple(names)),
-            SQL(", ").join(SQL("r.%s", SQL.identifier(name)) for name in names),
-            SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names)))
+    def _year_announce_final(self, year, rows):
+        """Say once in the chatter of each branch that its results of ``year`` (the computed ``rows``) are now
+        final, with the number of members: one message per result would be tens of thousands of messages at a
+        county's year-end."""
+        counts = Counter(row["organization_id"] for row in rows if row["organization_id"])
+        if counts:
+            branches = self.env["party.organization"].sudo().browse(sorted(counts))
+            branches._message_log_batch({
+                branch.id: Markup("<p>%s</p>") % self.env._(
+                    "Annual points results of %(year)s made final: %(count)s members.",
+                    year=year, count=counts[branch.id])
+                for branch in branches})
 
     @api.model
     def _cron_year_end(self):

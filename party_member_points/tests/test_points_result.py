@@ -237,3 +237,53 @@ class TestPointsResults(PartyPointsCase):
         html = Report._render_qweb_html("party_member_points.party_points_period_notice_report", period.ids)[0]
         self.assertIn("Printed", html.decode())
         self.assertIn("95", html.decode())
+
+    def test_year_made_final_once_per_branch(self):
+        """Making a year final says so once in each branch's chatter, not once per member (a county's year-end
+        would otherwise log tens of thousands of messages); later ledger changes no longer move final results."""
+        first = self._member("Final One", org=self.seven)
+        second = self._member("Final Two", org=self.seven)
+        elsewhere = self._member("Final Elsewhere", org=self.branch)
+        for member, total in ((first, 95), (second, 80), (elsewhere, 70)):
+            self._give(member, total)
+        Result = self.Result.with_context(tracking_disable=False)
+        provisional = Result._compute_year(self.YEAR, first | second | elsewhere)
+        self.assertEqual(set(provisional.mapped("state")), {"draft"})
+        self._post(first, self.r_big, day=date(self.YEAR, 12, 1), points=3.0)
+        messages_before = self.env["mail.message"].search_count([("model", "=", "party.points.result")])
+        Result._compute_year(self.YEAR, first | second | elsewhere, final=True)
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        results = self._result(first) | self._result(second) | self._result(elsewhere)
+        self.assertEqual(set(results.mapped("state")), {"final"})
+        self.assertEqual(self._result(first).total, 98.0, "the last entries count in the final figures")
+        self.assertEqual(
+            self.env["mail.message"].search_count([("model", "=", "party.points.result")]), messages_before,
+            "no message per result")
+        for branch, count in ((self.seven, 2), (self.branch, 1)):
+            notes = branch.message_ids.filtered(lambda m, y=self.YEAR: f"results of {y} made final" in m.body)
+            self.assertEqual(len(notes), 1, branch.name)
+            self.assertIn(f"{count} members", notes.body)
+        # final results stay as they were: a later posting (a correction, say) does not move them
+        self._post(second, self.r_big, day=date(self.YEAR, 12, 2), points=5.0)
+        Result._compute_year(self.YEAR, first | second | elsewhere, final=True)
+        self.assertEqual(self._result(second).total, 80.0)
+        notes = self.seven.message_ids.filtered(lambda m: f"results of {self.YEAR} made final" in m.body)
+        self.assertEqual(len(notes), 1, "nothing new to announce")
+
+    def test_texts_written_as_typed(self):
+        """Results are written in bulk (COPY and a staging table): a reason with tabs, line breaks, backslashes
+        and Chinese comes back exactly as the officer typed it."""
+        member = self._member("Texts", org=self.seven)
+        self._give(member, 90)
+        self.Result._compute_year(self.YEAR, member)
+        reason = "拒不执行\t组织决定\n第二行 \\N C:\\党支部\\"
+        self._result(member).with_user(self.user_upper).write({"veto_manual": True, "veto_manual_reason": reason})
+        result = self._result(member)
+        self.assertEqual(result.veto_reason, reason)
+        self.assertEqual((result.grade, result.stars), ("unqualified", 1))
+        # recomputed (the rows go through the staging table again): still the same text
+        self._post(member, self.r_big, day=date(self.YEAR, 12, 1), points=1.0)
+        self.Result._compute_year(self.YEAR, member)
+        self.assertEqual(self._result(member).veto_reason, reason)
+        self.assertEqual(self._result(member).total, 91.0)

@@ -76,6 +76,20 @@ class TestPointsQueryCounts(QueryCountMixin, PartyPointsCase):
 
         self.assertQueryCountConstant(prepare, 30)
 
+    def test_year_made_final(self):
+        """The year-end: provisional results recomputed and made final, announced once per branch."""
+        def prepare(size):
+            members = self._members(size)
+            self._post_year(members)
+            Result = self.env["party.points.result"]
+            Result._compute_year(self.YEAR, members)
+            self.Entry._post_automatic_multi([  # the rest of the year: every figure changes
+                {"member": member, "rule_code": "attendance", "date": date(self.YEAR, 11, 10)} for member in members])
+            return lambda: self.assertEqual(
+                set(Result._compute_year(self.YEAR, members, final=True).mapped("state")), {"final"})
+
+        self.assertQueryCountConstant(prepare, 40)
+
     def test_member_list_as_officer(self):
         spec = {"name": {}, "gender": {}, "age": {}, "organization_id": {"fields": {"display_name": {}}},
                 "party_group_id": {"fields": {"display_name": {}}}, "stage": {}, "join_date": {}, "status": {},

@@ -1,0 +1,1 @@
+"""Helpers shared by the models (no models here)."""
