@@ -114,6 +114,10 @@ def _setup_data(env):
     claimant = Member.create(dict(vals, name="Race Member", user_id=member_user.id))
     voters = Member.create([dict(vals, name=f"Race Voter {index}") for index in range(5)])
     others = Member.create([dict(vals, name=f"Race Other {index}") for index in range(4)])
+    # a second branch of the town, for entries recorded at once in two branches
+    branch2 = Org.create({"name": "Race Branch 2", "kind": "branch", "parent_id": town.id,
+                          "points_scheme_id": scheme.id})
+    neighbour = Member.create(dict(vals, name="Race Neighbour", organization_id=branch2.id))
     # an evaluation campaign in voting: five members present, so at most five member ballots
     campaign = env["party.evaluation.campaign"].create({"organization_id": branch.id, "year": 2090})
     Participant = env["party.evaluation.participant"]
@@ -126,7 +130,8 @@ def _setup_data(env):
     period.with_context(party_points_period_flow=WORKFLOW).write({
         "state": "published", "publication_start": date(2024, 4, 2), "publication_end": date(2024, 4, 9)})
     IDS.update(officer1=officer1.id, officer2=officer2.id, member_user=member_user.id, claimant=claimant.id,
-               others=others.ids, campaign=campaign.id, period=period.id, scheme=scheme.id)
+               others=others.ids, campaign=campaign.id, period=period.id, scheme=scheme.id,
+               neighbour=neighbour.id, branch2=branch2.id)
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -264,6 +269,67 @@ def test_nothing_is_posted_in_a_period_closed_meanwhile(registry):
     assert tries == 2
     assert isinstance(outcome, Refused) and "is closed" in str(outcome)
     assert not read(registry, lambda env: env["party.points.entry"].search_count([("member_id", "=", member)]))
+
+
+def test_drafts_of_two_branches_recorded_at_once(registry):
+    """Each branch's ledger sums are serialized by its own lock (``_lock_aggregates``): a draft recorded in one
+    branch while another branch records one goes through at the first try. It used to be inserted without its
+    organization and company (stored related fields, written by a later UPDATE), so the INSERT trigger added it
+    to the sum row of organization 0, shared by every branch, and failed with a logged serialization error."""
+    def draft(member_key):
+        def create(env):
+            rule = env["party.points.scheme"].browse(IDS["scheme"])._get_rule("activity")
+            return env["party.points.entry"].create({"member_id": IDS[member_key], "rule_id": rule.id}).id
+        return create
+
+    tries, outcome = interleaved(registry, odoo.SUPERUSER_ID, draft("claimant"),
+                                 lambda: request(registry, odoo.SUPERUSER_ID, draft("neighbour")))
+    assert tries == 1, "the draft of the other branch collided with this one"
+    assert read(registry, lambda env: env["party.points.entry"].browse(outcome).organization_id.name) == "Race Branch"
+    summary_orgs = read(registry, lambda env: env.cr.execute(
+        "SELECT DISTINCT organization_id FROM party_points_summary") or {row[0] for row in env.cr.fetchall()})
+    assert 0 not in summary_orgs, "an entry went through the sums without its organization"
+
+
+def test_member_moved_while_the_other_branch_records(registry, caplog):
+    """A member moving to another branch takes their entries along, out of the old branch's ledger sums and into
+    the new one's: both branches' locks are taken first, so a draft recorded meanwhile in the new branch makes
+    the move retry quietly (no failed query in the log), and the sums still equal the entries."""
+    member = IDS["others"][2]
+
+    def rule_of(env):
+        return env["party.points.scheme"].browse(IDS["scheme"])._get_rule("activity")
+
+    request(registry, odoo.SUPERUSER_ID, lambda env: env["party.points.entry"].create(
+        {"member_id": member, "rule_id": rule_of(env).id}).id)
+
+    def move(env):
+        env["party.member"].browse(member).organization_id = IDS["branch2"]
+        env.flush_all()
+        return True
+
+    def record(env):
+        return env["party.points.entry"].create({"member_id": IDS["neighbour"], "rule_id": rule_of(env).id}).id
+
+    caplog.clear()
+    tries, outcome = interleaved(registry, odoo.SUPERUSER_ID, move,
+                                 lambda: request(registry, odoo.SUPERUSER_ID, record))
+    assert tries == 2 and outcome is True
+    assert not [r for r in caplog.records if r.levelname == "ERROR"], "a failed query was logged"
+
+    def sums(env):
+        env.cr.execute("""
+            SELECT organization_id, state, sum(points), sum(entry_count) FROM party_points_summary
+             GROUP BY 1, 2 HAVING sum(entry_count) <> 0 ORDER BY 1, 2""")
+        stored = env.cr.fetchall()
+        env.cr.execute("""
+            SELECT organization_id, state, sum(points), count(*) FROM party_points_entry GROUP BY 1, 2 ORDER BY 1, 2""")
+        return stored, env.cr.fetchall()
+
+    stored, actual = read(registry, sums)
+    assert stored == actual
+    assert read(registry, lambda env: set(env["party.points.entry"].search(
+        [("member_id", "=", member)]).organization_id.ids)) == {IDS["branch2"]}
 
 
 def test_ballots_entered_at_once_are_numbered_and_bounded(registry):

@@ -54,11 +54,16 @@ class PartyPointsEntry(models.Model):
     name = fields.Char(string="Description", required=True)
     member_id = fields.Many2one("party.member", string="Member", required=True, index=True, ondelete="restrict",
                                 tracking=True)
-    organization_id = fields.Many2one(related="member_id.organization_id", store=True, index=True,
+    # Precomputed: the INSERT of a new entry carries its organization and company, so the statement trigger adds it
+    # straight to its own organization's ledger sums, which create() has locked (_lock_aggregates). Computed at
+    # the flush instead, they were NULL in the INSERT, which added every new entry to the sum row of organization
+    # 0 (shared by all organizations, under no lock) before an UPDATE moved it: entries created at once in two
+    # branches collided there with a logged serialization error.
+    organization_id = fields.Many2one(related="member_id.organization_id", store=True, index=True, precompute=True,
                                       string="Organization")
     party_group_id = fields.Many2one(related="member_id.party_group_id", store=True, index=True,
                                      string="Party Group")
-    company_id = fields.Many2one(related="member_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="member_id.company_id", store=True, index=True, precompute=True)
     scheme_id = fields.Many2one("party.points.scheme", string="Scheme", required=True, index=True,
                                 ondelete="restrict")
     rule_id = fields.Many2one("party.points.rule", string="Rule", required=True, index=True, ondelete="restrict",
@@ -570,7 +575,10 @@ class PartyPointsEntry(models.Model):
         the entries: two transactions adding entries of one branch update the same sum rows, and the later one
         fails with a serialization error when its statement runs, which PostgreSQL reports as a failed query.
         Bumping the organization's row here first makes the conflict surface on this statement, quietly, and Odoo
-        runs the request again on fresh data (nothing is lost: the retry records the entry)."""
+        runs the request again on fresh data (nothing is lost: the retry records the entry). This holds as long as
+        every statement on the entries touches only the sums of the organizations locked: a new entry is inserted
+        with its organization and company (precomputed fields), a member moving takes both organizations' locks
+        (``party.member.write``)."""
         ids = sorted({org_id for org_id in organization_ids if org_id})
         if ids:
             self.env.cr.execute(SQL(

@@ -164,6 +164,20 @@ class TestLedgerAggregates(PartyPointsCase):
         self.assertEqual(self._stored_totals(member), {(self.c_bonus.id, today.year): 1.0},
                          "the reversal cancels the posting, the approved claim stays")
 
+    def test_new_entries_reach_only_their_organizations_sums(self):
+        """create() locks the sums of the members' organizations (_lock_aggregates), so the INSERT must carry the
+        organization and company: without them it went through the sum row of organization 0, shared by every
+        organization and under no lock, where entries of two branches created at once collided."""
+        self.env.cr.execute("DELETE FROM party_points_summary WHERE organization_id = 0 OR company_id = 0")
+        today = fields.Date.context_today(self.Entry)
+        self.Entry.with_user(self.user_member).create({"member_id": self.own.id, "rule_id": self.r_free.id,
+                                                       "date": today})
+        self.Entry.with_user(self.user_secretary).create([
+            {"member_id": member.id, "rule_id": self.r_act.id, "date": today} for member in (self.alice, self.bob)])
+        self.env.flush_all()
+        self.env.cr.execute("SELECT count(*) FROM party_points_summary WHERE organization_id = 0 OR company_id = 0")
+        self.assertEqual(self.env.cr.fetchone()[0], 0, "a new entry went through the sums of no organization")
+
     def test_pivot_from_summary_matches_entries(self):
         for member in (self.own, self.alice, self.bob):
             self._post(member, self.r_act, day=date(self.YEAR, 2, 3))
