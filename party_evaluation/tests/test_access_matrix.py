@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW
-from odoo.addons.party_member_points.tests.access_matrix import AccessWorld
+from odoo.addons.party_member_points.tests.access_matrix import AccessWorld, OrmMatrixTests, RpcMatrixTests
 
 # Evaluation materials are confidential (DOMAIN.md 5): officers of the branch and the levels above. A member
 # reads their own result once published, never a ballot. Notation: see party_member_points access_matrix.py.
@@ -119,22 +119,11 @@ class EvaluationWorld(AccessWorld):
 
 
 @tagged("post_install", "-at_install")
-class TestEvaluationAccessMatrix(EvaluationWorld, TransactionCase):
+class TestEvaluationAccessMatrix(EvaluationWorld, OrmMatrixTests, TransactionCase):
     """The access matrix of the democratic evaluation, through the ORM."""
 
     MATRIX = MATRIX
     REPORTS = REPORTS
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._build_world()
-
-    def test_matrix(self):
-        self.run_matrix_orm()
-
-    def test_reports(self):
-        self.run_reports_orm()
 
     def test_workflow_flag_is_not_client_input(self):
         """The flag that lets the workflow write a campaign's state counts only when set by the code: the same
@@ -148,19 +137,8 @@ class TestEvaluationAccessMatrix(EvaluationWorld, TransactionCase):
 
 
 @tagged("post_install", "-at_install")
-class TestEvaluationAccessMatrixRpc(EvaluationWorld, HttpCase):
+class TestEvaluationAccessMatrixRpc(EvaluationWorld, RpcMatrixTests, HttpCase):
     """The same matrix over JSON-RPC and the report routes."""
 
     MATRIX = MATRIX
     REPORTS = REPORTS
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._build_world()
-
-    def test_matrix_rpc(self):
-        self.run_matrix_rpc()
-
-    def test_reports_http(self):
-        self.run_reports_http()

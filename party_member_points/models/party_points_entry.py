@@ -562,11 +562,7 @@ class PartyPointsEntry(models.Model):
         when a concurrent transaction bumped it since our snapshot, this fails with a serialization error and
         Odoo runs the request again on fresh data, where the caps and the duplicates are seen. A table of its own
         keeps the lock away from the member rows, which every new entry references (foreign key checks)."""
-        if members:
-            self.env.cr.execute(SQL(
-                "INSERT INTO party_points_ledger_lock (member_id) SELECT unnest(%s::int[]) AS id ORDER BY id "
-                "ON CONFLICT (member_id) DO UPDATE SET version = party_points_ledger_lock.version + 1",
-                sorted(set(members.ids))), log_exceptions=False)
+        self._bump_lock_rows("party_points_ledger_lock", "member_id", members.ids)
 
     @api.model
     def _lock_aggregates(self, organization_ids):
@@ -579,12 +575,19 @@ class PartyPointsEntry(models.Model):
         every statement on the entries touches only the sums of the organizations locked: a new entry is inserted
         with its organization and company (precomputed fields), a member moving takes both organizations' locks
         (``party.member.write``)."""
-        ids = sorted({org_id for org_id in organization_ids if org_id})
+        self._bump_lock_rows("party_points_aggregate_lock", "organization_id", organization_ids)
+
+    @api.model
+    def _bump_lock_rows(self, table, column, ids):
+        """Insert or bump (``version + 1``) the rows of the lock ``table`` keyed by ``column`` for ``ids``, in id
+        order (against deadlocks). A row bumped by a concurrent transaction since our snapshot makes this fail
+        with a serialization error, which is not logged as a failed query: Odoo retries the request."""
+        ids = sorted({record_id for record_id in ids if record_id})
         if ids:
             self.env.cr.execute(SQL(
-                "INSERT INTO party_points_aggregate_lock (organization_id) SELECT unnest(%s::int[]) AS id ORDER BY id "
-                "ON CONFLICT (organization_id) DO UPDATE SET version = party_points_aggregate_lock.version + 1",
-                ids), log_exceptions=False)
+                "INSERT INTO %(table)s (%(column)s) SELECT unnest(%(ids)s::int[]) AS id ORDER BY id "
+                "ON CONFLICT (%(column)s) DO UPDATE SET version = %(table)s.version + 1",
+                table=SQL.identifier(table), column=SQL.identifier(column), ids=ids), log_exceptions=False)
 
     def _lock_for_decision(self):
         """Lock the entries before a state change (submit, approve, post, reject, withdraw, reverse), without

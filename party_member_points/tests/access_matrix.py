@@ -370,3 +370,39 @@ class AccessWorld:
                 if failure:
                     failures.append(failure)
         self._assert_no_failures(failures, "report matrix (HTTP)")
+
+
+class OrmMatrixTests(AccessWorld):
+    """The tests of a world's ``MATRIX`` and ``REPORTS`` through the ORM. A test class mixes it (after its
+    world, before ``TransactionCase``) and sets ``MATRIX`` and ``REPORTS``; not a test case by itself."""
+
+    allow_inherited_tests_method = True  # Odoo's loader runs only a class's own test methods otherwise
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._build_world()
+
+    def test_matrix(self):
+        self.run_matrix_orm()
+
+    def test_reports(self):
+        self.run_reports_orm()
+
+
+class RpcMatrixTests(AccessWorld):
+    """The same tests over JSON-RPC and the report routes, with a real session per role (mixed before
+    ``HttpCase``)."""
+
+    allow_inherited_tests_method = True
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._build_world()
+
+    def test_matrix_rpc(self):
+        self.run_matrix_rpc()
+
+    def test_reports_http(self):
+        self.run_reports_http()

@@ -1,6 +1,6 @@
 from odoo.tests import HttpCase, TransactionCase, tagged
 
-from .access_matrix import AccessWorld
+from .access_matrix import OrmMatrixTests, RpcMatrixTests
 
 # Who may do what with the records of branch A (see access_matrix.py for the notation).
 # r/w/c/u = read/write/create/unlink allowed, "-" refused, "." not checked.
@@ -44,38 +44,16 @@ REPORTS = (
 
 
 @tagged("post_install", "-at_install")
-class TestAccessMatrix(AccessWorld, TransactionCase):
+class TestAccessMatrix(OrmMatrixTests, TransactionCase):
     """The access matrix of the register and the points, through the ORM."""
 
     MATRIX = MATRIX
     REPORTS = REPORTS
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._build_world()
-
-    def test_matrix(self):
-        self.run_matrix_orm()
-
-    def test_reports(self):
-        self.run_reports_orm()
-
 
 @tagged("post_install", "-at_install")
-class TestAccessMatrixRpc(AccessWorld, HttpCase):
+class TestAccessMatrixRpc(RpcMatrixTests, HttpCase):
     """The same matrix over JSON-RPC and the report routes, with a real session per role."""
 
     MATRIX = MATRIX
     REPORTS = REPORTS
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._build_world()
-
-    def test_matrix_rpc(self):
-        self.run_matrix_rpc()
-
-    def test_reports_http(self):
-        self.run_reports_http()

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo.tests import HttpCase, TransactionCase, tagged
 
-from odoo.addons.party_member_points.tests.access_matrix import AccessWorld
+from odoo.addons.party_member_points.tests.access_matrix import AccessWorld, OrmMatrixTests, RpcMatrixTests
 
 # Ordered mobilization: the village branch and the town committee run it; members read the projects of their
 # village (by their member record) once they are open to them and give their opinion.
@@ -98,38 +98,16 @@ class MobilizationWorld(AccessWorld):
 
 
 @tagged("post_install", "-at_install")
-class TestMobilizationAccessMatrix(MobilizationWorld, TransactionCase):
+class TestMobilizationAccessMatrix(MobilizationWorld, OrmMatrixTests, TransactionCase):
     """The access matrix of the ordered mobilization, through the ORM."""
 
     MATRIX = MATRIX
     REPORTS = REPORTS
 
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._build_world()
-
-    def test_matrix(self):
-        self.run_matrix_orm()
-
-    def test_reports(self):
-        self.run_reports_orm()
-
 
 @tagged("post_install", "-at_install")
-class TestMobilizationAccessMatrixRpc(MobilizationWorld, HttpCase):
+class TestMobilizationAccessMatrixRpc(MobilizationWorld, RpcMatrixTests, HttpCase):
     """The same matrix over JSON-RPC and the report routes."""
 
     MATRIX = MATRIX
     REPORTS = REPORTS
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls._build_world()
-
-    def test_matrix_rpc(self):
-        self.run_matrix_rpc()
-
-    def test_reports_http(self):
-        self.run_reports_http()
