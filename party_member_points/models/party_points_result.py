@@ -44,6 +44,9 @@ class PartyPointsResult(models.Model):
     _inherit = ["mail.thread"]
     _order = "year desc, organization_id, rank_branch, id"
     _rec_name = "member_id"
+    # the state is set by the year's computation for thousands of results at once: its change is announced in
+    # the chatter of the result's branch (see _year_announce_final), not tracked result by result
+    _party_state_announced_on = "organization_id"
 
     # no index of its own: the unique (member_id, year) index serves the searches by member
     member_id = fields.Many2one("party.member", string="Member", required=True, ondelete="cascade")
