@@ -22,6 +22,11 @@ from .party_workflow import in_workflow
 VETO_STARS = 1
 
 
+def star_rating(stars):
+    """The star rating (selection value) of a number of stars."""
+    return str(min(max(stars, 0), 5))
+
+
 STAR_RATINGS = [
     ("0", "No Star"),
     ("1", "One Star"),
@@ -109,7 +114,7 @@ class PartyPointsResult(models.Model):
     @api.depends("stars")
     def _compute_star_rating(self):
         for result in self:
-            result.star_rating = str(min(max(result.stars, 0), 5))
+            result.star_rating = star_rating(result.stars)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -402,7 +407,7 @@ class PartyPointsResult(models.Model):
             row.setdefault("stars", row["old_stars"])
             row.setdefault("honour", row["old_honour"])
         for row in rows + others:
-            row["star_rating"] = str(min(max(row["stars"], 0), 5))
+            row["star_rating"] = star_rating(row["stars"])
         state = "final" if final else "draft"
         for row in rows:
             row["state"] = state

@@ -30,6 +30,8 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
+from .common import full_member_values
+
 ROLES = ("member", "leader", "officer_a", "officer_b", "upper", "hr", "admin", "portal")
 OPS = ("read", "write", "create", "unlink")
 LETTERS = dict(zip(OPS, "rwcu"))
@@ -100,10 +102,7 @@ class AccessWorld:
 
     @classmethod
     def _member(cls, name, org=None, **vals):
-        values = {"name": name, "organization_id": (org or cls.branch_a).id, "stage": "full",
-                  "join_date": "2010-07-01", "full_member_date": "2011-07-01"}
-        values.update(vals)
-        return cls.env["party.member"].create(values)
+        return cls.env["party.member"].create(full_member_values(name, org or cls.branch_a, **vals))
 
     @classmethod
     def _target(cls, name, model, vals, write=None, make=None, fresh=None):

@@ -1,6 +1,12 @@
 from odoo.tests import TransactionCase, new_test_user
 
 
+def full_member_values(name, org, **vals):
+    """Values of a full member of ``org`` (joined 2010, full member since 2011), updated with ``vals``."""
+    return dict({"name": name, "organization_id": org.id, "stage": "full", "join_date": "2010-07-01",
+                 "full_member_date": "2011-07-01"}, **vals)
+
+
 class PartyRegisterCase(TransactionCase):
     """Two branches under one town committee, with users for each role."""
 
@@ -26,7 +32,4 @@ class PartyRegisterCase(TransactionCase):
 
     @classmethod
     def _member(cls, name, org=None, **vals):
-        values = {"name": name, "organization_id": (org or cls.branch).id, "stage": "full",
-                  "join_date": "2010-07-01", "full_member_date": "2011-07-01"}
-        values.update(vals)
-        return cls.env["party.member"].create(values)
+        return cls.env["party.member"].create(full_member_values(name, org or cls.branch, **vals))

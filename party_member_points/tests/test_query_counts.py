@@ -3,6 +3,7 @@ from datetime import date
 from odoo import fields
 from odoo.tests import tagged
 
+from .common import full_member_values
 from .test_points_common import PartyPointsCase
 
 
@@ -48,10 +49,8 @@ class TestPointsQueryCounts(QueryCountMixin, PartyPointsCase):
         org = org or self.env["party.organization"].create({
             "name": f"Count Branch {self.batch}", "kind": "branch", "parent_id": self.town.id,
             "secretary_id": self.user_secretary.id})
-        return self.Member.create([
-            dict({"name": f"Count {self.batch}-{index}", "organization_id": org.id, "stage": "full",
-                  "join_date": "2010-07-01", "full_member_date": "2011-07-01"}, **vals)
-            for index in range(size)])
+        return self.Member.create([full_member_values(f"Count {self.batch}-{index}", org, **vals)
+                                   for index in range(size)])
 
     def _post_year(self, members):
         self.Entry._post_automatic_multi([

@@ -56,8 +56,6 @@ class _ChunkReader:
     def read(self, size=-1):
         return next(self._chunks, "")
 
-    readline = read
-
 
 def _copy_chunks(rows, columns, constants, chunk_size):
     fixed = "\t" + "\t".join(constants.values()) if constants else ""
