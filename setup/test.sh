@@ -16,6 +16,9 @@
 #   PARTY_TEST_PORT     HTTP port used by Odoo during the tests (default: a free port from 8169)
 #   KEEP_DB=1           keep the test database (and log) for debugging; its name is printed
 #   PYTHON              Python interpreter to use (default: .venv/bin/python, else python3)
+#   PARTY_TEST_NOW      an ISO instant in UTC (e.g. 2026-12-31T16:30:00Z): the tests run on that clock
+#                       (Odoo tests and the data they build through setup/odoo_on_clock.py, suite tests through
+#                       tests/conftest.py); unset = the real clock
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -120,6 +123,7 @@ EOF
         say "modules:     $MODULE_LIST"
         say "test tags:   $TAGS"
         say "database:    $DB (throwaway)"
+        say "clock:       ${PARTY_TEST_NOW:-real time} (PARTY_TEST_NOW)"
         say "log:         $LOG"
 
         # Demo data is loaded because --without-demo is NOT passed (note: Odoo 18 reads
@@ -130,7 +134,8 @@ EOF
         tee "$LOG" <"$WORK/odoo.fifo" &
         TEE_PID=$!
         DB_CREATED=1
-        "$PY" -m odoo \
+        # setup/odoo_on_clock.py is `python3 -m odoo` on the test clock PARTY_TEST_NOW when it is set
+        "$PY" "$ROOT/setup/odoo_on_clock.py" \
             -d "$DB" \
             --addons-path="$ROOT,$DEFAULT_ADDONS" \
             --data-dir="$WORK/data" \

@@ -6,11 +6,40 @@ do not exist yet are simply not tested; ``test_static.test_party_modules_exist``
 there is none at all.
 """
 import ast
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The test clock (README "Time and the clock"): PARTY_TEST_NOW, an ISO instant in UTC, pins every suite test at
+# that instant; unset, the tests run on the real clock.
+TEST_NOW = os.environ.get("PARTY_TEST_NOW", "").strip()
+
+
+def odoo_command():
+    """The command that runs Odoo (``python -m odoo``) on the test clock, for the tests that install a database."""
+    return [sys.executable, str(ROOT / "setup" / "odoo_on_clock.py")]
+
+
+@pytest.fixture(autouse=True)
+def test_clock():
+    """Every suite test runs with the clock frozen at PARTY_TEST_NOW when it is set."""
+    if not TEST_NOW:
+        yield None
+        return
+    sys.path.insert(0, str(ROOT / "setup"))
+    try:
+        from odoo_on_clock import parse_instant
+    finally:
+        sys.path.remove(str(ROOT / "setup"))
+    import freezegun
+
+    with freezegun.freeze_time(parse_instant(TEST_NOW)) as frozen:
+        yield frozen
+
 
 # tests/perf holds benchmarks (they print figures and need a database): never collected as tests
 collect_ignore_glob = ["perf/*"]

@@ -16,12 +16,12 @@ The database is dropped at the end. It takes about a minute; it is skipped when 
 import os
 import random
 import subprocess
-import sys
 import threading
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import odoo_command
 
 ROOT = Path(__file__).resolve().parent.parent
 DB = f"party_race_{os.getpid()}"
@@ -48,7 +48,7 @@ def registry(tmp_path_factory):
     addons = f"{ROOT},{config['addons_path']}"
     data_dir = tmp_path_factory.mktemp("odoo-data")
     install = subprocess.run(
-        [sys.executable, "-m", "odoo", "-d", DB, f"--addons-path={addons}", f"--data-dir={data_dir}", "-i", MODULES,
+        [*odoo_command(), "-d", DB, f"--addons-path={addons}", f"--data-dir={data_dir}", "-i", MODULES,
          "--without-demo=all", "--stop-after-init", "--max-cron-threads=0", "--log-level=warn", "--no-http"],
         capture_output=True, text=True, timeout=600)
     try:

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, given_fields, in_workflow
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from . import evaluation_rules as rules
 
@@ -74,7 +75,7 @@ class PartyEvaluationCampaign(models.Model):
         domain="[('kind', 'in', ('branch', 'general_branch'))]")
     upper_organization_id = fields.Many2one(related="organization_id.parent_id", string="Upper Committee")
     company_id = fields.Many2one(related="organization_id.company_id", store=True, index=True)
-    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year, tracking=True)
+    year = fields.Integer(required=True, default=lambda self: party_today(self).year, tracking=True)
     period = fields.Selection([("year", "Whole Year"), ("first_half", "First Half-year"),
                                ("second_half", "Second Half-year")], required=True, default="year")
     state = fields.Selection(STATES, required=True, default="draft", tracking=True, index=True, copy=False)
@@ -380,7 +381,7 @@ class PartyEvaluationCampaign(models.Model):
 
     # ------------------------------------------------------------------ helpers
     def _today(self):
-        return fields.Date.context_today(self)
+        return party_today(self)
 
     def _system(self):
         """The campaign with the trusted flag that lets the workflow write protected fields."""

@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.addons.party_member_points.tools.clock import party_today
 
 
 class PartyEvaluationDemoLoader(models.AbstractModel):
@@ -17,7 +18,7 @@ class PartyEvaluationDemoLoader(models.AbstractModel):
         branch = self.env.ref("party_member_points.demo_org_dongshan", raise_if_not_found=False)
         if not branch:
             return False
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         campaign = self.env["party.evaluation.campaign"].create({
             "name": f"{today.year}年度民主评议党员 – {branch.name}",
             "organization_id": branch.id,

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.party_member_points.tools.clock import party_today
 
 
 class PartyEvaluationIssue(models.Model):
@@ -30,11 +31,11 @@ class PartyEvaluationIssue(models.Model):
 
     @api.depends("deadline", "state")
     def _compute_is_late(self):
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for issue in self:
             issue.is_late = bool(issue.state != "done" and issue.deadline and issue.deadline < today)
 
     @api.onchange("state")
     def _onchange_state(self):
         if self.state == "done" and not self.done_date:
-            self.done_date = fields.Date.context_today(self)
+            self.done_date = party_today(self)

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_date
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, given_fields, in_workflow
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from . import evaluation_rules as rules
 
@@ -380,13 +381,13 @@ class PartyEvaluationParticipant(models.Model):
     @api.onchange("talk_done")
     def _onchange_talk_done(self):
         if self.talk_done and not self.talk_date:
-            self.talk_date = fields.Date.context_today(self)
+            self.talk_date = party_today(self)
             self.talk_by_id = self.env.user
 
     @api.onchange("heard")
     def _onchange_heard(self):
         if self.heard and not self.heard_date:
-            self.heard_date = fields.Date.context_today(self)
+            self.heard_date = party_today(self)
 
     # ------------------------------------------------------------------ exclusions
     def action_confirm_exclusion(self):
@@ -406,7 +407,7 @@ class PartyEvaluationParticipant(models.Model):
             if participant.campaign_id.state not in ("draft", "submitted", "approved", "preparation"):
                 raise UserError(self.env._("Exclusions are decided before the meeting."))
         self._system().write({"exclusion_state": decision, "exclusion_decided_by_id": self.env.user.id,
-                              "exclusion_decision_date": fields.Date.context_today(self)})
+                              "exclusion_decision_date": party_today(self)})
         for participant in self.filtered(lambda p: p.exclusion_state == "confirmed" and p.attendance):
             participant._system().attendance = False
         for campaign in self.campaign_id:
@@ -445,7 +446,7 @@ class PartyEvaluationParticipant(models.Model):
             return
         campaign = self.campaign_id
         campaign.ensure_one()
-        reference = campaign.meeting_date or fields.Date.context_today(self)
+        reference = campaign.meeting_date or party_today(self)
         look_back = reference - relativedelta(years=campaign.sanction_years)
         rows = []
         for participant in self:
@@ -547,7 +548,7 @@ class PartyEvaluationParticipant(models.Model):
         for participant in self.filtered(lambda p: p.final_grade and not p.points_posted):
             campaign = participant.campaign_id
             points = campaign._points_for_grade(participant.final_grade)
-            day = min(campaign.publish_date or fields.Date.context_today(self), campaign._report_year_end())
+            day = min(campaign.publish_date or party_today(self), campaign._report_year_end())
             entries = Entry._post_automatic(
                 participant.member_id, rules.GRADE_POINT_RULES[participant.final_grade], source=participant,
                 date=day, points=points,
@@ -562,7 +563,7 @@ class PartyEvaluationParticipant(models.Model):
 
     def _apply_disposal(self):
         """Carry out the disposal decided by the branch and approved by the upper committee."""
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         Rectification = self.env["party.evaluation.rectification"]
         for participant in self:
             member = participant.member_id
@@ -607,7 +608,7 @@ class PartyEvaluationParticipant(models.Model):
         for participant in self:
             if participant.disposal != "warning_talk" or participant.campaign_id.state != "published":
                 raise UserError(self.env._("%s has no warning talk to record.", participant.member_id.name))
-        self._system().write({"disposal_done": True, "disposal_date": fields.Date.context_today(self)})
+        self._system().write({"disposal_done": True, "disposal_date": party_today(self)})
         self.member_id.activity_feedback(["party_evaluation.mail_activity_type_warning_talk"])
         return True
 

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
+from odoo.addons.party_member_points.tools.clock import party_today
 
 # Days before the deadline when the helpers and the secretary are reminded to prepare the re-judgement.
 REMINDER_DAYS = 30
@@ -35,9 +36,9 @@ class PartyEvaluationRectification(models.Model):
     problems = fields.Text(string="Problems to Correct")
     pledge = fields.Text(string="Rectification Pledge", help="Text of the rectification pledge (整改责任书).")
     pledge_date = fields.Date(string="Pledge Signed on", tracking=True)
-    start_date = fields.Date(required=True, default=fields.Date.context_today)
+    start_date = fields.Date(required=True, default=party_today)
     deadline = fields.Date(required=True, tracking=True,
-                           default=lambda self: fields.Date.context_today(self) + relativedelta(years=1))
+                           default=lambda self: party_today(self) + relativedelta(years=1))
     helper_committee_id = fields.Many2one("party.member", string="Helper (Committee Member)", tracking=True)
     helper_excellent_id = fields.Many2one("party.member", string="Helper (Excellent Member)", tracking=True)
     followup_ids = fields.One2many("party.evaluation.rectification.followup", "rectification_id",
@@ -155,7 +156,7 @@ class PartyEvaluationRectification(models.Model):
             rectification.activity_schedule(
                 "party_evaluation.mail_activity_type_rectification_reminder",
                 date_deadline=max(rectification.deadline - relativedelta(days=REMINDER_DAYS),
-                                  fields.Date.context_today(self)),
+                                  party_today(self)),
                 summary=self.env._("Rectification of %s ends soon", rectification.member_id.name),
                 note=self.env._("The rectification ends on %(deadline)s: record the follow-up and prepare the "
                                 "re-judgement.", deadline=rectification.deadline),
@@ -169,7 +170,7 @@ class PartyEvaluationRectification(models.Model):
     @api.model
     def _cron_check_deadlines(self, today=None):
         """Daily: rectifications that reached their deadline are due for re-judgement by the branch."""
-        today = today or fields.Date.context_today(self)
+        today = today or party_today(self)
         due = self.search([("state", "=", "in_progress"), ("deadline", "<=", today)])
         for rectification in due:
             rectification.with_context(evaluation_system=WORKFLOW).state = "due"
@@ -184,7 +185,7 @@ class PartyEvaluationRectification(models.Model):
     def action_judge(self):
         """Re-judgement at the deadline: corrected (qualified), or persuade to leave / remove (S000: no second
         extension)."""
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for rectification in self:
             if rectification.state not in ("in_progress", "due"):
                 raise UserError(self.env._("Only a running rectification can be re-judged."))

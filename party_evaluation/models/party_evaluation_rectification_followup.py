@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.addons.party_member_points.tools.clock import party_today
 
 
 class PartyEvaluationRectificationFollowup(models.Model):
@@ -13,7 +14,7 @@ class PartyEvaluationRectificationFollowup(models.Model):
                                        index=True)
     organization_id = fields.Many2one(related="rectification_id.organization_id", store=True, index=True)
     company_id = fields.Many2one(related="rectification_id.company_id", store=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=party_today)
     kind = fields.Selection([("visit", "Home Visit"), ("talk", "Talk"), ("report", "Member's Report"),
                              ("other", "Other")], required=True, default="talk")
     note = fields.Text(required=True)

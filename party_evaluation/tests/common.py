@@ -4,8 +4,9 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+from odoo.addons.party_member_points.tools.clock import party_today
 
 # Indexes of the members of the 35-member test branch with a particular situation
 SECRETARY, COMMITTEE, WITH_LOGIN = 0, 1, 2
@@ -46,7 +47,7 @@ class EvaluationCase(TransactionCase):
         cls.group2 = Org.create({"name": "Group 2", "kind": "group", "parent_id": cls.branch.id})
         cls.other_branch = Org.create({"name": "Other Branch", "kind": "branch", "parent_id": cls.town.id,
                                        "secretary_id": cls.user_other.id})
-        today = fields.Date.context_today(cls.env["party.member"])
+        today = party_today(cls.env["party.member"])
         vals_list = []
         for index in range(BRANCH_SIZE):
             vals = {

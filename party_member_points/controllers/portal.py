@@ -7,6 +7,8 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..tools.clock import party_today
+
 PAGE_SIZE = 20
 
 
@@ -121,7 +123,7 @@ class PartyMemberPortal(CustomerPortal):
             Entry = env["party.points.entry"]
             domain = [("member_id", "=", member.id), ("state", "=", "posted")]
             years = sorted({year for year, in Entry._read_group(domain, ["year"])}, reverse=True)
-            this_year = fields.Date.context_today(Entry).year
+            this_year = party_today(Entry).year
             filters = {"all": {"label": env._("All Years"), "domain": []}}
             for year in sorted(set(years) | {this_year}, reverse=True):
                 filters[str(year)] = {"label": env._("Year %s", year), "domain": [("year", "=", year)]}
@@ -172,7 +174,7 @@ class PartyMemberPortal(CustomerPortal):
 
     def _party_claim_form_values(self, member, post=None, error=None):
         post = post or {}
-        today = fields.Date.context_today(member)
+        today = party_today(member)
         return {
             "page_name": "party_claim_new",
             "member": member.sudo(),

@@ -4,6 +4,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 
+from ..tools.clock import party_today
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
 GIVEN = ["建华", "秀英", "国强", "桂兰", "志明", "海燕", "卫东", "丽娟", "春生", "玉梅", "德福", "晓东", "文静", "宏伟",
          "金凤", "永刚", "淑珍", "立新", "小红", "振华", "明亮", "翠花", "光荣", "雪梅", "大勇", "红霞", "保国", "凤英",
@@ -43,7 +45,7 @@ class PartyDemoLoader(models.AbstractModel):
             return self.with_context(lang="zh_CN")._load_register_demo()
         rng = random.Random(20261122)
         ref = self.env.ref
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         branches = [
             (ref("party_member_points.demo_org_dongshan"), 20),
             (ref("party_member_points.demo_org_xishan"), 14),

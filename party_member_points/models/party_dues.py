@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.clock import party_today
+
 
 class PartyDues(models.Model):
     """One month of party dues (党费) for one member."""
@@ -84,7 +86,7 @@ class PartyDues(models.Model):
 
     def action_register_payment(self):
         """Mark the selected lines as paid in full today."""
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for dues in self:
             if dues.state in ("paid", "late") and dues.amount_paid:
                 raise UserError(self.env._("%s: these dues are already paid.", dues.member_id.name))
@@ -118,5 +120,5 @@ class PartyDues(models.Model):
 
     @api.model
     def _cron_generate_month(self):
-        self._generate_month(fields.Date.context_today(self))
+        self._generate_month(party_today(self))
         return True

@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.clock import party_today
+
 STAGES = [
     ("applicant", "Applicant"),
     ("activist", "Activist"),
@@ -165,7 +167,7 @@ class PartyMember(models.Model):
     # ------------------------------------------------------------------ computes
     @api.depends("birth_date")
     def _compute_age(self):
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for member in self:
             member.age = relativedelta(today, member.birth_date).years if member.birth_date else 0
 
@@ -180,7 +182,7 @@ class PartyMember(models.Model):
 
     @api.depends("mobile_since", "is_mobile")
     def _compute_mobile_months_away(self):
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for member in self:
             if member.is_mobile and member.mobile_since:
                 delta = relativedelta(today, member.mobile_since)
@@ -196,14 +198,14 @@ class PartyMember(models.Model):
 
     @api.depends("sanction_ids.date_start", "sanction_ids.date_end")
     def _compute_under_sanction(self):
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for member in self:
             member.under_sanction = any(s._is_running(today) for s in member.sanction_ids)
 
     def _search_under_sanction(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on the sanction flag."))
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         running = self.env["party.member.sanction"]._search([
             ("date_start", "<=", today), "|", ("date_end", "=", False), ("date_end", ">=", today)])
         positive = (operator == "=") == value
@@ -228,7 +230,7 @@ class PartyMember(models.Model):
 
     @api.constrains("stage", "join_date", "full_member_date", "birth_date")
     def _check_dates(self):
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for member in self:
             if member.stage in ("probationary", "full") and not member.join_date:
                 raise ValidationError(self.env._("%s: a party member needs the date joined.", member.name))
@@ -327,7 +329,7 @@ class PartyMember(models.Model):
                     "member_id": member.id,
                     "old_status": old_status.get(member.id) or False,
                     "new_status": member.status,
-                    "date": member.status_date or fields.Date.context_today(self),
+                    "date": member.status_date or party_today(self),
                     "reason": member.status_reason or False,
                 })
         if lines:
@@ -341,7 +343,7 @@ class PartyMember(models.Model):
 
     def action_promote(self):
         """Move each member one development stage forward, stamping the date of the new stage."""
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         date_field = {"activist": "activist_date", "candidate": "candidate_date", "probationary": "join_date"}
         for member in self:
             if member.status != "normal":
@@ -466,7 +468,7 @@ class PartyMember(models.Model):
     def _update_veto_flags(self, today=None):
         """Refresh the six-month counters and the veto flag of the given members, and schedule a
         review activity for the branch secretary of each member who newly became a candidate."""
-        today = today or fields.Date.context_today(self)
+        today = today or party_today(self)
         last_month = self._month_start(today) - relativedelta(months=1)
         life = self._compute_missed_life_months(self.ids, last_month)
         dues = self._compute_unpaid_dues_months(self.ids, last_month)

@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.clock import party_today
+
 # Evidence a member may upload with one claim from the portal
 MAX_EVIDENCE_FILES = 10
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -90,14 +92,14 @@ class PartyMember(models.Model):
     def _portal_last_result(self):
         """The member's annual result of the latest year before this one (grade, stars, total, rank)."""
         self.ensure_one()
-        year = fields.Date.context_today(self).year
+        year = party_today(self).year
         return self.env["party.points.result"].search(
             [("member_id", "=", self.id), ("year", "<", year)], order="year desc", limit=1)
 
     def _portal_periods(self):
         """Periods of the member's organization (or of an ancestor) covering today."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         return self.env["party.points.period"].sudo().search([
             ("organization_id", "parent_of", self.organization_id.id),
             ("date_from", "<=", today), ("date_to", ">=", today)])
@@ -105,7 +107,7 @@ class PartyMember(models.Model):
     def _portal_appealable_periods(self):
         """Published periods covering the member whose appeal window is still open."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         periods = self.env["party.points.period"].sudo().search([
             ("organization_id", "parent_of", self.organization_id.id),
             ("state", "=", "published"), ("publication_end", ">=", today)], order="date_from desc")
@@ -118,7 +120,7 @@ class PartyMember(models.Model):
         closed, new claims dated inside it are refused. Without any period for the date, only this year's
         dates are accepted."""
         self.ensure_one()
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         if not day:
             return self.env._("Give the date of the activity.")
         if day > today:

@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..tools.clock import party_today
 from .party_member import STATUSES
 
 
@@ -13,6 +14,6 @@ class PartyMemberStatusHistory(models.Model):
     company_id = fields.Many2one(related="member_id.company_id", store=True)
     old_status = fields.Selection(STATUSES, string="Previous Status")
     new_status = fields.Selection(STATUSES, string="New Status", required=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=party_today)
     reason = fields.Text()
     user_id = fields.Many2one("res.users", string="Recorded by", default=lambda self: self.env.user, required=True)

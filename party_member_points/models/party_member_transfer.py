@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.clock import party_today
+
 
 class PartyMemberTransfer(models.Model):
     """Transfer of a member's organizational relationship (组织关系转接).
@@ -24,7 +26,7 @@ class PartyMemberTransfer(models.Model):
     from_external = fields.Char(string="From (outside organization)")
     to_organization_id = fields.Many2one("party.organization", string="To Organization", index=True)
     to_external = fields.Char(string="To (outside organization)")
-    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(required=True, default=party_today, tracking=True)
     letter_number = fields.Char(string="Introduction Letter No.")
     reason = fields.Text(required=True)
     state = fields.Selection([
@@ -122,7 +124,7 @@ class PartyMemberTransfer(models.Model):
 
     def action_approve(self):
         self._check_can_decide()
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for transfer in self:
             member = transfer.member_id
             if transfer.direction == "out":

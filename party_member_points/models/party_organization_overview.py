@@ -2,6 +2,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields, models
 
+from ..tools.clock import party_today
+
 # The overview is the officers' dashboard: members and leaders do not read its figures.
 OFFICER = "party_member_points.group_party_officer"
 
@@ -33,7 +35,7 @@ class PartyOrganization(models.Model):
                 org.overview_pending_points_count = org.overview_unpaid_dues_count = 0
                 org.overview_points_month = org.overview_attendance_rate = 0.0
             return
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         month_start = today.replace(day=1)
         normal = [("status", "=", "normal")]
         probationary = self._subtree_totals("party.member", normal + [("stage", "=", "probationary")])
@@ -93,7 +95,7 @@ class PartyOrganization(models.Model):
         )
 
     def action_overview_unpaid_dues(self):
-        month_start = fields.Date.context_today(self).replace(day=1)
+        month_start = party_today(self).replace(day=1)
         return self._overview_action(
             "party_member_points.party_dues_action",
             [

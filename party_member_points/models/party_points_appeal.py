@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.clock import party_today
 from .party_workflow import WORKFLOW, given_fields, in_workflow
 
 APPEAL_STATES = [
@@ -54,7 +55,7 @@ class PartyPointsAppeal(models.Model):
                 or given_fields(vals_list, ANSWER_FIELDS - {"state"}):
             raise UserError(self.env._("An appeal is filed unanswered; the branch answers it with the Answer button."))
         appeals = super().create(vals_list)
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         activity_type = self.env.ref("party_member_points.mail_activity_type_points_appeal")
         for appeal in appeals:
             # read as the system: the member may not read a period that is not published (yet)

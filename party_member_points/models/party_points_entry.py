@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from ..tools.clock import party_today
 from .party_points_logic import apply_cap, apply_floor, apply_magnitude_cap, fmt_points, period_start
 from .party_workflow import WORKFLOW, given_fields, in_workflow
 
@@ -71,7 +72,7 @@ class PartyPointsEntry(models.Model):
     component_id = fields.Many2one("party.points.component", string="Component", index=True, readonly=True,
                                    ondelete="restrict")
     category = fields.Selection(related="rule_id.category", store=True)
-    date = fields.Date(required=True, default=fields.Date.context_today, index=True, tracking=True)
+    date = fields.Date(required=True, default=party_today, index=True, tracking=True)
     year = fields.Integer(compute="_compute_year", store=True, index=True, aggregator=None)
     requested_points = fields.Float(string="Requested Points", readonly=True,
                                     help="Points proposed before the caps were applied.")
@@ -422,8 +423,8 @@ class PartyPointsEntry(models.Model):
             vals.setdefault("name", rule.name)
             if not system:
                 vals.pop("cap_note", None)
-                day = fields.Date.to_date(vals.get("date")) or fields.Date.context_today(self)
-                if day > fields.Date.context_today(self):
+                day = fields.Date.to_date(vals.get("date")) or party_today(self)
+                if day > party_today(self):
                     raise ValidationError(self.env._(
                         "Points are recorded for what has happened: %s is in the future.", fields.Date.to_string(day)))
                 if not self._user_can_record(self.env.user, member, rule):
@@ -436,7 +437,7 @@ class PartyPointsEntry(models.Model):
                 vals["points"] = rule.points
             self._check_finite(vals["points"])
             vals.setdefault("requested_points", vals["points"])
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         self.env["party.points.period"]._check_not_locked([
             (members[vals["member_id"]].organization_id, fields.Date.to_date(vals.get("date")) or today)
             for vals in vals_list])
@@ -503,7 +504,7 @@ class PartyPointsEntry(models.Model):
                                 rule=entry.rule_id.name, points=fmt_points(entry.rule_id.points)))
         if "date" in vals:
             day = fields.Date.to_date(vals["date"])
-            if not in_workflow(self.env, "party_points_posting") and day and day > fields.Date.context_today(self):
+            if not in_workflow(self.env, "party_points_posting") and day and day > party_today(self):
                 raise ValidationError(self.env._(
                     "Points are recorded for what has happened: %s is in the future.", fields.Date.to_string(day)))
             self.env["party.points.period"]._check_not_locked(
@@ -765,7 +766,7 @@ class PartyPointsEntry(models.Model):
                                            entry.rule_id.name))
             late_days = entry.scheme_id.late_claim_days
             if (late_days and entry.member_id.user_id == self.env.user
-                    and (fields.Date.context_today(self) - entry.date).days > late_days
+                    and (party_today(self) - entry.date).days > late_days
                     and entry._witness_count() < 2):
                 raise UserError(self.env._(
                     "A claim older than %s days needs two party members as witnesses.", late_days))
@@ -909,7 +910,7 @@ class PartyPointsEntry(models.Model):
         once, rules once per scheme and code, the caps with a few grouped queries (:meth:`_cap_points`)."""
         if not items:
             return self.browse()
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         members = self.env["party.member"].browse({item["member"].id for item in items})
         members.fetch(["organization_id", "party_group_id", "company_id"])
         organizations = {member.id: member.organization_id for member in members}

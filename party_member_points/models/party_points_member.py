@@ -2,6 +2,8 @@ from markupsafe import Markup, escape
 
 from odoo import api, fields, models
 
+from ..tools.clock import party_today
+
 
 class PartyMember(models.Model):
     _inherit = "party.member"
@@ -28,7 +30,7 @@ class PartyMember(models.Model):
 
     def _compute_points_year(self):
         """Running total of the current year for every member in a few grouped queries (no per-member query)."""
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         year = today.year
         Entry = self.env["party.points.entry"].sudo()
         posted = Entry._read_group(

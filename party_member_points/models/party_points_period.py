@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.clock import party_today
 from .party_points_logic import PERIOD_TYPES, period_bounds, publication_end_date
 from .party_workflow import WORKFLOW, given_fields, in_workflow
 
@@ -86,7 +87,7 @@ class PartyPointsPeriod(models.Model):
     @api.depends_context("date")
     @api.depends("state", "publication_end")
     def _compute_can_appeal(self):
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for period in self:
             period.can_appeal = period._appeal_window_open(today)
 
@@ -207,7 +208,7 @@ class PartyPointsPeriod(models.Model):
         """Publish the period's points (公示) from today for the configured days; appeals are accepted until
         the end of the publication."""
         self._check_officer()
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for period in self:
             if period.state != "review":
                 raise UserError(self.env._("Only a reviewed period can be published."))
@@ -225,7 +226,7 @@ class PartyPointsPeriod(models.Model):
     def action_close(self):
         """Close (lock) the period once its publication has ended and every appeal is answered."""
         self._check_officer()
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for period in self:
             if period.state != "published":
                 raise UserError(self.env._("Only a published period can be closed."))
@@ -294,7 +295,7 @@ class PartyPointsPeriod(models.Model):
     def _generate_periods(self, day=None, organizations=None):
         """Create the period containing ``day`` for every branch (per its scheme's period type) that has none.
         Returns the new periods."""
-        day = day or fields.Date.context_today(self)
+        day = day or party_today(self)
         Org = self.env["party.organization"].sudo()
         orgs = organizations or Org.search([("kind", "in", ("branch", "general_branch"))])
         existing = self.sudo().search([("organization_id", "in", orgs.ids), ("date_from", "<=", day),
@@ -319,7 +320,7 @@ class PartyPointsPeriod(models.Model):
     def _cron_monthly_reminder(self):
         """Monthly: make sure the current periods exist and remind every group leader and branch secretary to
         record last month's points (one activity each, on the branch's current period)."""
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         self._generate_periods(today)
         periods = self.sudo().search([("date_from", "<=", today), ("date_to", ">=", today), ("state", "=", "open")])
         activity_type = self.env.ref("party_member_points.mail_activity_type_points_record")
@@ -342,7 +343,7 @@ class PartyPointsPeriod(models.Model):
     def _cron_daily(self):
         """Daily: periods whose dates are over go to review (the secretary is asked to review and publish);
         published periods whose publication ended are closed, or the secretary is asked to answer the appeals."""
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         review_type = self.env.ref("party_member_points.mail_activity_type_points_review")
         Period = self.sudo()
         for period in Period.search([("state", "=", "open"), ("date_to", "<", today)]):

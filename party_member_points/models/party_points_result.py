@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.clock import party_today
 from ..tools.bulk import column_kind, copy_rows, no_cyclic_gc, update_rows
 from .party_points_logic import (
     GRADES,
@@ -449,10 +450,18 @@ class PartyPointsResult(models.Model):
 
     @api.model
     def _cron_year_end(self):
-        """1 January: final results of the year just ended, then this year's provisional results so that each
-        member sees the carry-over in their base."""
-        today = fields.Date.context_today(self)
-        self.sudo()._compute_year(today.year - 1, final=True)
+        """1 January (00:30 in the company's timezone, Asia/Shanghai by default): final results of the year just
+        ended, then this year's provisional results so that each member sees the carry-over in their base.
+
+        The year to close is read from the organization's calendar (:func:`party_today`), not from the server's
+        UTC date: at 16:30 UTC on 31 December it is already 1 January in Shanghai. A job that ran late (or not at
+        all last year) still closes every past year that has provisional results, oldest first."""
+        today = party_today(self)
+        self.env.cr.execute(SQL("SELECT DISTINCT year FROM party_points_result WHERE state != 'final' AND year < %s"
+                                " ORDER BY year", today.year))
+        years = [year for (year,) in self.env.cr.fetchall()]
+        for year in sorted(set(years) | {today.year - 1}):
+            self.sudo()._compute_year(year, final=True)
         self.sudo()._compute_year(today.year)
         return True
 

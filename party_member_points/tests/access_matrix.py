@@ -26,9 +26,10 @@ import json
 from datetime import date
 from itertools import count
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from .common import full_member_values
 
@@ -55,7 +56,7 @@ class AccessWorld:
     def _build_world(cls):
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True,
                                        mail_notrack=True))
-        cls.today = fields.Date.context_today(cls.env["party.member"])
+        cls.today = party_today(cls.env["party.member"])
         cls.counter = count(1)
         cls._build_users()
         Org = cls.env["party.organization"]

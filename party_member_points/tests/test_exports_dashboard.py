@@ -7,6 +7,7 @@ import openpyxl
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from ..models.party_points_logic import period_bounds
 from .test_points_common import PartyPointsCase
@@ -19,7 +20,7 @@ class TestXlsxExports(PartyPointsCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.today()
+        cls.today = party_today(cls.env)
         for member, rule, times in ((cls.own, cls.r_act, 3), (cls.alice, cls.r_act, 1), (cls.bob, cls.r_act, 2)):
             for _i in range(times):
                 cls._post(member, rule, day=cls.today)

@@ -2,6 +2,7 @@ from datetime import date
 
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from .common import PartyRegisterCase
 
@@ -20,7 +21,7 @@ class TestHrPerformance(PartyRegisterCase):
         cls.employee = cls.env["hr.employee"].create({"name": "Zhang Wei", "department_id": cls.department.id})
         cls.other_employee = cls.env["hr.employee"].create({"name": "No Party", "department_id": cls.department.id})
         cls.member = cls._member("Zhang Wei", employee_id=cls.employee.id)
-        year = date.today().year
+        year = party_today(cls.env).year
         Entry = cls.env["party.points.entry"]
         Entry._post_automatic(cls.member, "evaluation_excellent", date=date(year, 1, 15))
         cls.env["party.points.result"]._compute_year(year, cls.member)
@@ -30,7 +31,7 @@ class TestHrPerformance(PartyRegisterCase):
         self.assertEqual(employee.party_member_id, self.member)
         self.assertEqual(employee.party_organization_id, self.branch)
         self.assertEqual(employee.party_stage, "full")
-        self.assertEqual(employee.party_result_year, date.today().year)
+        self.assertEqual(employee.party_result_year, party_today(self.env).year)
         self.assertEqual(employee.party_points_total, self.member.points_year_total)
         self.assertGreater(employee.party_points_total, 0)
         self.assertEqual(employee.party_rank_branch, 1)

@@ -6,6 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from ..models.party_workflow import WORKFLOW
 from .test_points_common import PartyPointsCase
@@ -16,7 +17,7 @@ FORGED_FLAGS = (True, 1, "1", "true", {"x": 1}, [1])
 class TodayMixin:
     @property
     def today(self):
-        return fields.Date.context_today(self.env["party.points.entry"])
+        return party_today(self.env["party.points.entry"])
 
 
 def load_zh_cn(env):

@@ -1,8 +1,9 @@
 from datetime import date, timedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from .test_points_common import PartyPointsCase
 
@@ -193,7 +194,7 @@ class TestPointsClaims(PartyPointsCase):
             form.member_id = self.own
             form.rule_id = self.r_claim
             form.name = "Volunteer at the elderly home"
-            form.date = fields.Date.today()
+            form.date = party_today(self.env)
         claim = form.record
         self.assertEqual(claim.state, "draft")
         self.assertEqual(claim.proposer_id, self.user_member)
@@ -224,7 +225,7 @@ class TestPointsClaims(PartyPointsCase):
 
     def test_rejection_needs_reason(self):
         claim = self.Entry.with_user(self.user_member).create({
-            "member_id": self.own.id, "rule_id": self.r_free.id, "date": fields.Date.today()})
+            "member_id": self.own.id, "rule_id": self.r_free.id, "date": party_today(self.env)})
         claim.action_submit()
         wizard = self.env["party.points.reject.wizard"].with_user(self.user_secretary).create({
             "entry_ids": [Command.set(claim.ids)], "reason": " "})
@@ -255,7 +256,7 @@ class TestPointsClaims(PartyPointsCase):
 
     def test_member_withdraws_and_edits_draft(self):
         claim = self.Entry.with_user(self.user_member).create({
-            "member_id": self.own.id, "rule_id": self.r_free.id, "date": fields.Date.today()})
+            "member_id": self.own.id, "rule_id": self.r_free.id, "date": party_today(self.env)})
         claim.action_submit()
         with self.assertRaises(UserError):
             claim.write({"name": "changed while waiting"})
@@ -268,7 +269,7 @@ class TestPointsClaims(PartyPointsCase):
     def test_late_claim_needs_two_witnesses(self):
         claim = self.Entry.with_user(self.user_member).create({
             "member_id": self.own.id, "rule_id": self.r_free.id,
-            "date": fields.Date.today() - timedelta(days=60)})
+            "date": party_today(self.env) - timedelta(days=60)})
         with self.assertUserError("two party members"):
             claim.action_submit()
         claim.witness_names = "Alice"
@@ -286,7 +287,7 @@ class TestPointsClaims(PartyPointsCase):
     def test_secretary_own_claim_goes_to_upper_committee(self):
         secretary_member = self._member("Secretary Member", user_id=self.user_secretary.id)
         claim = self.Entry.with_user(self.user_secretary).create({
-            "member_id": secretary_member.id, "rule_id": self.r_free.id, "date": fields.Date.today()})
+            "member_id": secretary_member.id, "rule_id": self.r_free.id, "date": party_today(self.env)})
         claim.action_submit()
         self.assertEqual(claim.sudo().activity_ids.user_id, self.user_upper)
         with self.assertRaises(AccessError):
@@ -337,7 +338,7 @@ class TestPointsBatch(PartyPointsCase):
     def test_officer_batch_sends_own_points_for_approval(self):
         me = self._member("Secretary Herself", user_id=self.user_secretary.id)
         wizard = self.env["party.points.batch.wizard"].with_user(self.user_secretary).create({
-            "scheme_id": self.scheme.id, "rule_id": self.r_act.id, "date": date.today(),
+            "scheme_id": self.scheme.id, "rule_id": self.r_act.id, "date": party_today(self.env),
             "member_ids": [Command.set((me | self.alice).ids)]})
         wizard.action_record()
         entries = self.Entry.search([("rule_id", "=", self.r_act.id)])
@@ -396,8 +397,8 @@ class TestPointsAccess(PartyPointsCase):
 
     def test_member_form_running_total(self):
         member = self.own
-        self._post(member, self.r_capped, day=fields.Date.today())
-        self._post(member, self.r_act, day=fields.Date.today())
+        self._post(member, self.r_capped, day=party_today(self.env))
+        self._post(member, self.r_act, day=party_today(self.env))
         member.invalidate_recordset()
         with Form(member.with_user(self.user_secretary)) as form:
             self.assertEqual(form.points_year_posted, 7.0)

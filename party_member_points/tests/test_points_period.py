@@ -1,8 +1,8 @@
 from datetime import date, timedelta
 
-from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from ..models.party_points_logic import period_bounds, publication_end_date
 from ..models.party_workflow import WORKFLOW
@@ -15,7 +15,7 @@ class TestPointsPeriods(PartyPointsCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.today = fields.Date.today()
+        cls.today = party_today(cls.env)
         start, end = period_bounds(cls.today, "quarter")
         cls.period = cls.env["party.points.period"].create({
             "organization_id": cls.branch.id, "scheme_id": cls.scheme.id, "period_type": "quarter",

@@ -2,8 +2,9 @@ from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.tests import tagged
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from .test_points_common import PartyPointsCase
 
@@ -27,7 +28,7 @@ class TestAutomaticEntries(PartyPointsCase):
             cls.env["party.points.entry"]._post_automatic(member, "evaluation_excellent",
                                                           date=date(cls.YEAR, 1, 2))
             cls.env["party.points.entry"]._post_automatic(member, "evaluation_excellent",
-                                                          date=fields.Date.today().replace(month=1, day=2))
+                                                          date=party_today(cls.env).replace(month=1, day=2))
 
     def _meeting(self, month, statuses, day=10):
         lines = []
@@ -83,7 +84,7 @@ class TestAutomaticEntries(PartyPointsCase):
         self.assertEqual(len(self._entries(self.m_work, "leave_work")), 1, "the first leave of a new year is free")
 
     def test_dues_on_time_late_and_short(self):
-        today = fields.Date.today()
+        today = party_today(self.env)
         this_month = today.replace(day=1)
         Dues = self.env["party.dues"]
         on_time = Dues.create({"member_id": self.m_present.id, "month": this_month, "amount_due": 10.0})

@@ -1,8 +1,9 @@
 from datetime import date
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from .test_points_common import PartyPointsCase
 
@@ -128,7 +129,7 @@ class TestPointsResults(PartyPointsCase):
 
     def test_members_earning_but_not_graded(self):
         probationer = self._member("Probationer", org=self.seven, stage="probationary", full_member_date=False,
-                                   join_date=fields.Date.today().replace(day=1))
+                                   join_date=party_today(self.env).replace(day=1))
         newcomer = self._member("Newcomer", org=self.seven, join_date=date(self.YEAR, 3, 1),
                                 full_member_date=date(self.YEAR + 1, 3, 1))
         frail = self._member("Frail", org=self.seven, is_frail=True, frail_exempt_approved=True)
@@ -178,7 +179,7 @@ class TestPointsResults(PartyPointsCase):
         self.assertEqual(result.grade, "basic")
 
     def test_year_end_cron_and_running_total(self):
-        today = fields.Date.today()
+        today = party_today(self.env)
         member = self._member("Year End", org=self.seven)
         self._give(member, 90, year=today.year - 1)
         self._post(member, self.r_life, day=today, points=5.0)

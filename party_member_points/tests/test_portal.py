@@ -5,6 +5,7 @@ from unittest import SkipTest
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from ..models.party_workflow import workflow
 from .common import PartyRegisterCase
@@ -30,7 +31,7 @@ class TestMemberPortal(HttpCase):
         cls.other_member = cls.other_entry.member_id
         cls.rule = cls.member._portal_claimable_rules().filtered(lambda r: r.code == "volunteer")
         cls.approver = cls.member.organization_id._get_responsible_user()
-        cls.today = fields.Date.context_today(cls.member)
+        cls.today = party_today(cls.member.with_user(cls.portal_user))
 
     def _csrf(self):
         return http.Request.csrf_token(self)

@@ -1,7 +1,7 @@
 from datetime import date
 
-from odoo import fields
 from odoo.tests import tagged
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from .common import full_member_values
 from .test_points_common import PartyPointsCase
@@ -150,7 +150,7 @@ class TestLedgerAggregates(PartyPointsCase):
 
     def test_totals_follow_claims_approvals_and_reversals(self):
         member = self.own
-        today = fields.Date.context_today(self.Entry)
+        today = party_today(self.Entry)
         claim = self.Entry.with_user(self.user_member).create({
             "member_id": member.id, "rule_id": self.r_free.id, "date": today})
         self.assertEqual(self._stored_totals(member), {}, "a draft claim counts nowhere")
@@ -168,7 +168,7 @@ class TestLedgerAggregates(PartyPointsCase):
         organization and company: without them it went through the sum row of organization 0, shared by every
         organization and under no lock, where entries of two branches created at once collided."""
         self.env.cr.execute("DELETE FROM party_points_summary WHERE organization_id = 0 OR company_id = 0")
-        today = fields.Date.context_today(self.Entry)
+        today = party_today(self.Entry)
         self.Entry.with_user(self.user_member).create({"member_id": self.own.id, "rule_id": self.r_free.id,
                                                        "date": today})
         self.Entry.with_user(self.user_secretary).create([

@@ -3,10 +3,11 @@ from datetime import date, datetime
 from dateutil.relativedelta import relativedelta
 from psycopg2 import IntegrityError
 
-from odoo import Command, fields
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from ..models.party_member import consecutive_missed_months, is_allowed_stage_transition
 from .common import PartyRegisterCase
@@ -30,7 +31,7 @@ class TestMemberStages(PartyRegisterCase):
         member.action_promote()
         member.action_promote()
         self.assertEqual(member.stage, "probationary")
-        self.assertEqual(member.join_date, fields.Date.context_today(member))
+        self.assertEqual(member.join_date, party_today(member))
         self.assertEqual(member.probation_end_date, member.join_date + relativedelta(years=1))
         with self.assertRaises(UserError, msg="a probationary member is confirmed through the probation decision"):
             member.action_promote()
@@ -45,7 +46,7 @@ class TestMemberStages(PartyRegisterCase):
 
     def test_probation_decisions(self):
         member = self._member("Probationer", stage="probationary", full_member_date=False,
-                              join_date=date.today() - relativedelta(months=11))
+                              join_date=party_today(self.env) - relativedelta(months=11))
         wizard = self.env["party.member.probation.wizard"].create({"member_id": member.id, "outcome": "extended",
                                                                    "extension_months": 3, "reason": "weak"})
         with self.assertRaises(UserError, msg="extension must be 6 to 12 months"):
@@ -57,7 +58,7 @@ class TestMemberStages(PartyRegisterCase):
         Wizard = self.env["party.member.probation.wizard"]
         Wizard.create({"member_id": member.id, "outcome": "confirmed"}).action_apply()
         self.assertEqual(member.stage, "full")
-        self.assertEqual(member.full_member_date, date.today())
+        self.assertEqual(member.full_member_date, party_today(self.env))
 
     def test_cancel_probation_needs_reason(self):
         member = self._member("Probationer C", stage="probationary", full_member_date=False)
@@ -103,7 +104,8 @@ class TestMemberStatus(PartyRegisterCase):
         member = self._member("Sanctioned")
         self.env["party.member.sanction"].create({
             "member_id": member.id, "sanction_type": "party_warning", "reason": "x",
-            "date_start": date.today() - relativedelta(months=1), "date_end": date.today() + relativedelta(months=5)})
+            "date_start": party_today(self.env) - relativedelta(months=1),
+            "date_end": party_today(self.env) + relativedelta(months=5)})
         self.assertTrue(member.under_sanction)
         self.assertIn(member, self.Member.search([("under_sanction", "=", True)]))
         with self.assertRaises(ValidationError):
@@ -389,7 +391,7 @@ class TestBranchOverview(PartyRegisterCase):
         self._member("Probationer", stage="probationary", full_member_date=False)
         self._member("Applicant", stage="applicant", join_date=False, full_member_date=False)
         far = self._member("Far", org=self.other_branch, stage="probationary", full_member_date=False)
-        last_month = date.today().replace(day=1) - relativedelta(months=1)
+        last_month = party_today(self.env).replace(day=1) - relativedelta(months=1)
         self.env["party.dues"].create({"member_id": far.id, "month": last_month, "amount_due": 3})
         far.veto_candidate = True
         self.assertEqual(self.branch.overview_probationary_count, 1)

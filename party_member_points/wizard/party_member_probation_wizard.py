@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.clock import party_today
+
 
 class PartyMemberProbationWizard(models.TransientModel):
     _name = "party.member.probation.wizard"
@@ -12,7 +14,7 @@ class PartyMemberProbationWizard(models.TransientModel):
         ("extended", "Extend Probation"),
         ("cancelled", "Cancel Probationary Membership"),
     ], required=True, default="confirmed")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=party_today)
     extension_months = fields.Integer(default=6)
     reason = fields.Text()
 

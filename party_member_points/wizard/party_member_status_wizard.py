@@ -1,5 +1,6 @@
 from odoo import fields, models
 
+from ..tools.clock import party_today
 from ..models.party_member import STATUSES
 
 
@@ -9,7 +10,7 @@ class PartyMemberStatusWizard(models.TransientModel):
 
     member_ids = fields.Many2many("party.member", string="Members", required=True)
     status = fields.Selection(STATUSES, required=True, default="removed")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=party_today)
     reason = fields.Text(required=True)
 
     def action_apply(self):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.clock import party_today
+
 
 class PartyPointsBatchWizard(models.TransientModel):
     """Record one rule for many members on one date (a group leader after an activity, 批量记分)."""
@@ -15,7 +17,7 @@ class PartyPointsBatchWizard(models.TransientModel):
                               domain="[('scheme_id', '=', scheme_id), ('recorder', '!=', 'system')]")
     allow_custom_points = fields.Boolean(related="rule_id.allow_custom_points")
     points = fields.Float()
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=party_today)
     description = fields.Char(help="What happened, e.g. the name of the activity.")
     # not required on the form: "Load Members" saves the wizard before filling it; action_record checks it
     member_ids = fields.Many2many("party.member", string="Members",

@@ -1,12 +1,14 @@
 from odoo import fields, models
 from odoo.exceptions import AccessError
 
+from ..tools.clock import party_today
+
 
 class PartyPointsResultWizard(models.TransientModel):
     _name = "party.points.result.wizard"
     _description = "Compute Annual Points Results"
 
-    year = fields.Integer(required=True, default=lambda self: fields.Date.context_today(self).year)
+    year = fields.Integer(required=True, default=lambda self: party_today(self).year)
     organization_ids = fields.Many2many("party.organization", string="Organizations",
                                         help="Leave empty for every organization you run.")
     final = fields.Boolean(string="Final Results", help="Final results can no longer be recomputed or vetoed.")

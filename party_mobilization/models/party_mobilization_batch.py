@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
 from odoo.tools.misc import format_date
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from .mobilization_rules import IDENTITIES, progress_percent
 
@@ -128,7 +129,7 @@ class PartyMobilizationBatch(models.Model):
         return bool(self.date_planned_start and self.date_planned_start <= today)
 
     def action_open(self):
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for batch in self.sorted("sequence"):
             if batch.project_id.state != "executing":
                 raise UserError(self.env._("%s: the mobilization is not executing.", batch.project_id.display_name))
@@ -151,7 +152,7 @@ class PartyMobilizationBatch(models.Model):
     @api.model
     def _open_due_batches(self, today=None, projects=None):
         """Open the waiting batches of executing projects whose planned start date has come (daily cron)."""
-        today = today or fields.Date.context_today(self)
+        today = today or party_today(self)
         domain = [("state", "=", "pending"), ("project_id.state", "=", "executing"),
                   ("date_planned_start", "<=", today)]
         if projects is not None:
@@ -166,7 +167,7 @@ class PartyMobilizationBatch(models.Model):
 
     @api.model
     def _cron_open_due_batches(self):
-        self._open_due_batches(fields.Date.context_today(self))
+        self._open_due_batches(party_today(self))
         return True
 
     # ------------------------------------------------------------------ completion
@@ -190,7 +191,7 @@ class PartyMobilizationBatch(models.Model):
         return True
 
     def _mark_done(self, manual=False):
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for batch in self.sorted("sequence"):
             batch.with_context(mobilization_state_change=WORKFLOW).write(
                 {"state": "done", "date_done": today, "closed_manually": manual})

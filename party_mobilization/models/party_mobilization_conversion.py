@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
+from odoo.addons.party_member_points.tools.clock import party_today
 
 CONVERSION_STATES = [
     ("open", "Conversion Started"),
@@ -42,7 +43,7 @@ class PartyMobilizationConversion(models.Model):
             if not (conversion.result_note or "").strip():
                 raise UserError(self.env._("Write the outcome of the conversion procedure first."))
         self.with_context(mobilization_state_change=WORKFLOW).write(
-            {"state": state, "result_date": fields.Date.context_today(self)})
+            {"state": state, "result_date": party_today(self)})
         return True
 
     def action_converted(self):

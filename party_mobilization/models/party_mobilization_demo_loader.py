@@ -1,6 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.addons.party_member_points.tools.clock import party_today
 
 NON_MEMBER_NAMES = [
     "赵大山", "钱桂芝", "孙有田", "李春花", "周福贵", "吴秀兰", "郑长林", "王凤霞", "冯德胜", "陈玉珍",
@@ -30,7 +31,7 @@ class PartyMobilizationDemoLoader(models.AbstractModel):
     def _build_mobilization_demo(self):
         ref = self.env.ref
         village = ref("party_member_points.demo_org_dongshan")
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         members = self.env["party.member"].search([("organization_id", "=", village.id)], order="id")
         roles = {
             1: {"is_village_director": True},

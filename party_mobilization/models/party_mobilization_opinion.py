@@ -7,6 +7,7 @@ from odoo.addons.party_member_points.models.party_workflow import (
     check_flow_write,
     in_workflow,
 )
+from odoo.addons.party_member_points.tools.clock import party_today
 
 OPINION_TYPES = [
     ("opinion", "Opinion on the Plan"),
@@ -47,7 +48,7 @@ class PartyMobilizationOpinion(models.Model):
     person_id = fields.Many2one(
         "party.mobilization.person", string="Raised by", index=True,
         domain="[('organization_id', 'child_of', organization_id)]")
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=party_today)
     content = fields.Text(required=True)
     town_department = fields.Char(string="Town Department", help="Town department a dispute is raised with.")
     state = fields.Selection(OPINION_STATES, required=True, default="draft", tracking=True, index=True, copy=False)
@@ -124,7 +125,7 @@ class PartyMobilizationOpinion(models.Model):
             opinion.project_id._check_town_officer()
             if not (opinion.answer or "").strip():
                 raise UserError(self.env._("Write the answer and its reasons first."))
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for opinion in self:
             opinion.with_context(mobilization_state_change=WORKFLOW).write(
                 {"state": "answered", "answered_by_id": self.env.user.id, "answer_date": today})

@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_write, in_workflow
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from .mobilization_rules import IDENTITIES
 
@@ -161,14 +162,14 @@ class PartyMobilizationParticipant(models.Model):
         if any(participant.state != "pending" for participant in self):
             raise UserError(self.env._("Only people not yet notified can be marked notified."))
         self.with_context(mobilization_state_change=WORKFLOW).write(
-            {"state": "notified", "date_notified": fields.Date.context_today(self)})
+            {"state": "notified", "date_notified": party_today(self)})
         return True
 
     def action_done(self):
         self._check_executing(need_open_batch=True)
         if any(participant.state in ("done", "refused") for participant in self):
             raise UserError(self.env._("Some of these people have already finished."))
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         not_notified = self.filtered(lambda p: p.state == "pending")
         not_notified.with_context(mobilization_state_change=WORKFLOW).write({"date_notified": today})
         self.with_context(mobilization_state_change=WORKFLOW).write({"state": "done", "date_done": today})
@@ -183,7 +184,7 @@ class PartyMobilizationParticipant(models.Model):
             if not (participant.refusal_reason or "").strip():
                 raise UserError(self.env._("%s: write the reason of the refusal first.", participant.name))
         self.with_context(mobilization_state_change=WORKFLOW).write(
-            {"state": "refused", "date_refused": fields.Date.context_today(self)})
+            {"state": "refused", "date_refused": party_today(self)})
         self.batch_id._check_done()
         return True
 

@@ -10,6 +10,7 @@ from odoo.addons.party_member_points.models.party_workflow import (
     check_flow_write,
     in_workflow,
 )
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from .mobilization_rules import (
     DEFAULT_MAJORITY,
@@ -80,7 +81,7 @@ class PartyMobilizationProject(models.Model):
         string="Joint Meeting of the Three Committees", tracking=True,
         help="Date of the joint meeting of the branch committee, the village committee and the supervisory "
              "committee that drew up the plan.")
-    date_start = fields.Date(string="Start", required=True, default=fields.Date.context_today, tracking=True)
+    date_start = fields.Date(string="Start", required=True, default=party_today, tracking=True)
     date_deadline = fields.Date(string="Deadline", required=True, tracking=True)
     rewards = fields.Text(string="Rewards")
     penalties = fields.Text(string="Penalties")
@@ -383,7 +384,7 @@ class PartyMobilizationProject(models.Model):
     def action_approve(self):
         self._check_state(("submitted",), self.env._("approve the plan"))
         self._check_town_officer()
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for project in self:
             project._set_state("approved", approver_id=self.env.user.id, approval_date=today)
             project.activity_feedback([APPROVAL_ACTIVITY], feedback=self.env._("Approved"))
@@ -458,7 +459,7 @@ class PartyMobilizationProject(models.Model):
         return True
 
     def _publish(self):
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for project in self:
             if not project.participant_ids:
                 raise UserError(self.env._("%s: build the roster before publishing.", project.display_name))
@@ -491,7 +492,7 @@ class PartyMobilizationProject(models.Model):
     # ------------------------------------------------------------------ execution
     def action_start_execution(self):
         self._check_state(("published",), self.env._("start the execution"))
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for project in self:
             project._set_state("executing", execution_start_date=today)
             first = project.batch_ids.sorted("sequence")[:1]
@@ -523,7 +524,7 @@ class PartyMobilizationProject(models.Model):
 
     def _check_all_batches_done(self):
         """Move executing projects whose batches are all done to acceptance."""
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for project in self.filtered(lambda p: p.state == "executing"):
             if project.batch_ids and all(batch.state == "done" for batch in project.batch_ids):
                 project._set_state("acceptance", acceptance_date=today)
@@ -545,7 +546,7 @@ class PartyMobilizationProject(models.Model):
     # ------------------------------------------------------------------ acceptance
     def action_close(self):
         self._check_state(("acceptance",), self.env._("close the project"))
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for project in self:
             if not project.acceptance_summary or not project.acceptance_summary.striptags().strip():
                 raise UserError(self.env._("%s: write the acceptance summary before closing.", project.display_name))

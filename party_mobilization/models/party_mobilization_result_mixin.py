@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW
+from odoo.addons.party_member_points.tools.clock import party_today
 
 
 class PartyMobilizationResultMixin(models.AbstractModel):
@@ -19,7 +20,7 @@ class PartyMobilizationResultMixin(models.AbstractModel):
     identity = fields.Selection(related="participant_id.identity", store=True)
     organization_id = fields.Many2one(related="project_id.organization_id", store=True, index=True)
     company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
-    date = fields.Date(required=True, default=fields.Date.context_today)
+    date = fields.Date(required=True, default=party_today)
     year = fields.Integer(compute="_compute_year", store=True, index=True, aggregator=False,
                           help="Year of the appraisal or evaluation the result counts for.")
     reason = fields.Text(required=True)

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.party_member_points.models.party_workflow import check_flow_create, check_flow_write
+from odoo.addons.party_member_points.tools.clock import party_today
 
 from .mobilization_rules import DEFAULT_MAJORITY, DEFAULT_QUORUM, vote_passes, vote_quorum_met
 
@@ -28,7 +29,7 @@ class PartyMobilizationVote(models.Model):
     organization_id = fields.Many2one(related="project_id.organization_id", store=True, index=True)
     company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
     meeting_type = fields.Selection(MEETING_TYPES, required=True, default="assembly", tracking=True)
-    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    date = fields.Date(required=True, default=party_today, tracking=True)
     ballot = fields.Selection(BALLOTS, required=True, default="secret", tracking=True)
     eligible_count = fields.Integer(
         string="Entitled to Vote", compute="_compute_eligible_count", store=True, readonly=False,

@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.tests import TransactionCase, new_test_user
+from odoo.addons.party_member_points.tools.clock import party_today
 
 VILLAGE_SIZE = 200
 
@@ -26,7 +27,7 @@ class MobilizationCase(TransactionCase):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_create_nolog=True,
                                        mail_notrack=True))
-        cls.today = fields.Date.context_today(cls.env["party.mobilization.project"])
+        cls.today = party_today(cls.env["party.mobilization.project"])
         groups = "base.group_user,party_member_points.group_party_"
         cls.user_town = new_test_user(cls.env, "mob_town", groups=groups + "upper", name="Town Secretary")
         cls.user_secretary = new_test_user(cls.env, "mob_secretary", groups=groups + "officer",
