@@ -30,12 +30,17 @@ def install_clock(instant):
     """Start the process clock at ``instant`` and pin Odoo's test classes to it."""
     import freezegun
 
+    # Odoo's framework is imported before the clock starts: freezegun then patches the module-level references
+    # (datetime, time) it finds, while class attributes set at import (logging's converter) keep the real
+    # functions; the addons, imported later, get the test clock directly.
+    import odoo.cli.command  # noqa: F401
+    import odoo.netsvc  # noqa: F401
+    import odoo.sql_db
+    import odoo.tests.common as test_common
+
     # the stack inspection of freezegun's ignore list costs on every call of time.time(): nothing to ignore here
     freezegun.configure(default_ignore_list=[])
     freezegun.freeze_time(instant, tick=True).start()
-
-    import odoo.sql_db
-    import odoo.tests.common as test_common
 
     def now(cursor):
         """The transaction's timestamp on the test clock (instead of PostgreSQL's now())."""

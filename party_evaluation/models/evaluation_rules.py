@@ -6,6 +6,8 @@ models only gather the numbers and apply the results.
 import math
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 GRADES = [
     ("excellent", "Excellent"),
     ("qualified", "Qualified"),
@@ -88,6 +90,21 @@ def plurality_grade(excellent, qualified, basic, unqualified):
         return False
     # lowest grade among those with the highest count
     return [grade for grade in reversed(GRADE_ORDER) if counts[grade] == best][0]
+
+
+def sanction_forces_unqualified(sanction_type, decision_date, meeting_date, years=3):
+    """True when a sanction makes the member 不合格 at an evaluation meeting held on ``meeting_date``.
+
+    S000: "对已经在近三年内受到开除党籍以下党纪处分的党员，一律认定为不合格党员，不再给予另外的组织处理；对于近年来
+    违反党纪但未受到处分的，或党纪处分期满的党员，根据……民主评议情况和现实表现进行认定". A party-discipline sanction
+    short of expulsion (the ``party_*`` types; expulsion ends the membership) *received* — decided, on
+    ``decision_date`` — within the ``years`` years before the meeting forces 不合格; an older one is judged on
+    conduct. The end of the sanction period plays no part, so a sanction with no end date does not make a member
+    不合格 for ever; a state sanction or criminal proceedings are other grounds.
+    """
+    if not sanction_type or not sanction_type.startswith("party_") or not decision_date or not meeting_date:
+        return False
+    return meeting_date - relativedelta(years=years) <= decision_date <= meeting_date
 
 
 def proposed_grade(excellent, qualified, basic, unqualified, abstain=0, threshold=0.6, sanctioned=False,

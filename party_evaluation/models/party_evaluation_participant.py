@@ -447,14 +447,18 @@ class PartyEvaluationParticipant(models.Model):
         campaign = self.campaign_id
         campaign.ensure_one()
         reference = campaign.meeting_date or party_today(self)
-        look_back = reference - relativedelta(years=campaign.sanction_years)
+        # the six-month ground as of the meeting, from the records of the twelve months before it (meetings and
+        # their attendance, dues and the day they were paid), not from the register's current flag
+        grounds = self.env["party.member"]._six_month_grounds(
+            self.member_id.ids, reference - relativedelta(months=12), reference)
         rows = []
         for participant in self:
             member = participant.member_id
-            # party discipline short of expulsion (S000: 近三年内受到开除党籍以下党纪处分)
-            sanctioned = any(s.sanction_type.startswith("party_") and s._overlaps(look_back, reference)
+            # party discipline short of expulsion received within the look-back (S000: 近三年内受到开除党籍以下党纪处分)
+            sanctioned = any(rules.sanction_forces_unqualified(s.sanction_type, s.date_start, reference,
+                                                               campaign.sanction_years)
                              for s in member.sanction_ids)
-            veto = member.veto_candidate
+            veto = member.id in grounds
             totals = [participant[f"member_{g}"] + participant[f"public_{g}"]
                       for g in ("excellent", "qualified", "basic", "unqualified", "abstain")]
             grade, rule = rules.proposed_grade(

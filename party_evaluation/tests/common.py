@@ -70,7 +70,10 @@ class EvaluationCase(TransactionCase):
         vals_list[AGED]["birth_date"] = today - relativedelta(years=75)
         vals_list[FRAIL]["is_frail"] = True
         cls.members = cls.env["party.member"].create(vals_list)
-        cls.members[VETO].write({"veto_candidate": True, "months_without_life": 7})
+        # seven months of dues unpaid before the meeting: the six-month ground, judged from the records
+        first_unpaid = today.replace(day=1) - relativedelta(months=8)
+        cls.env["party.dues"].create([{"member_id": cls.members[VETO].id, "amount_due": 2.0,
+                                       "month": first_unpaid + relativedelta(months=shift)} for shift in range(7)])
         Sanction = cls.env["party.member.sanction"]
         Sanction.create([
             {"member_id": cls.members[SANCTIONED].id, "sanction_type": "party_warning", "reason": "Breach",

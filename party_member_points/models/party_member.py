@@ -2,6 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools.clock import party_today
 
@@ -61,6 +62,43 @@ def consecutive_missed_months(month_flags):
             break
         count += 1
     return count
+
+
+def dues_unpaid_run(rows, month_ends, months=VETO_MONTHS):
+    """True when the member went ``months`` consecutive months without paying dues (连续6个月不交纳党费),
+    judged from the records at the end of each month of ``month_ends`` (the months of the assessed period).
+
+    ``rows``: ``(month, settled_on)`` for each month with dues to pay: ``settled_on`` is the day the month was
+    paid in full (the first of the month when it was exempt), None when it is still unpaid. At the end of a
+    month ``end``, the run counts the months up to ``end``, most recent first, not settled by that day; a month
+    paid by then stops it. Dues of January–June first paid in July are six months unpaid at the end of June,
+    whatever was paid later: the veto of a year is judged by that year's facts and never lifted afterwards.
+    """
+    ordered = sorted(rows)
+    for end in sorted(month_ends):
+        run = 0
+        for _month, settled_on in reversed([row for row in ordered if row[0] <= end]):
+            if settled_on is not None and settled_on <= end:
+                break
+            run += 1
+            if run >= months:
+                return True
+    return False
+
+
+def life_missed_run(month_flags, months=VETO_MONTHS):
+    """True when the member missed organizational life ``months`` months running (连续6个月不参加党的组织生活).
+
+    ``month_flags``: ``(month, missed)`` for the months of the assessed period in which the member's
+    organization held organizational life (a month with no meeting asked nothing of the member and is left out
+    by the caller); ``missed`` when the member attended none and was excused for none.
+    """
+    run = 0
+    for _month, missed in sorted(month_flags):
+        run = run + 1 if missed else 0
+        if run >= months:
+            return True
+    return False
 
 
 class PartyMember(models.Model):
@@ -464,6 +502,74 @@ class PartyMember(models.Model):
         for member_id, month, missed in self.env.cr.fetchall():
             result.setdefault(member_id, []).append((month, missed))
         return result
+
+    @api.model
+    def _six_month_grounds(self, member_ids, date_from, date_to):
+        """``{member id: {"life", "dues"}}``: the members who, between ``date_from`` and ``date_to``, went six months
+        running without organizational life or without paying dues, judged from the records of those months
+        (meetings held and their attendance, dues lines with the day they were paid), not from the register's
+        current flag. Used for the veto of a year's points (the months of that year) and the evaluation's six-month
+        ground (the twelve months before the meeting). Two queries."""
+        member_ids = list(member_ids)
+        if not member_ids or not date_from or not date_to or date_to < date_from:
+            return {}
+        first_month = date_from.replace(day=1)
+        self.env["party.dues"].flush_model()
+        self.env["party.meeting.attendance"].flush_model()
+        self.env["party.meeting"].flush_model()
+        # only members with six months or more not paid by the end of their own month can have a run: their
+        # rows are read whole (a month paid on time stops a run)
+        self.env.cr.execute(SQL("""
+            WITH dues AS (
+                SELECT member_id, month,
+                       CASE WHEN COALESCE(exempt, FALSE) THEN month
+                            WHEN COALESCE(amount_paid, 0) >= COALESCE(amount_due, 0)
+                            THEN COALESCE(paid_date, month)
+                       END AS settled_on
+                  FROM party_dues
+                 WHERE member_id = ANY(%(ids)s) AND month >= %(first)s AND month <= %(last)s
+                   AND COALESCE(amount_due, 0) > 0
+            ), candidates AS (
+                SELECT member_id FROM dues
+                 WHERE settled_on IS NULL OR settled_on >= (month + interval '1 month')::date
+              GROUP BY member_id HAVING count(*) >= %(months)s
+            )
+            SELECT member_id, month, settled_on FROM dues WHERE member_id IN (SELECT member_id FROM candidates)
+        """, ids=member_ids, first=first_month, last=date_to, months=VETO_MONTHS))
+        dues = {}
+        for member_id, month, settled_on in self.env.cr.fetchall():
+            dues.setdefault(member_id, []).append((month, settled_on))
+        self.env.cr.execute(SQL("""
+            WITH months AS (
+                SELECT a.member_id, date_trunc('month', m.date)::date AS month, bool_and(a.status = 'absent') AS missed
+                  FROM party_meeting_attendance a
+                  JOIN party_meeting m ON m.id = a.meeting_id
+                 WHERE a.member_id = ANY(%(ids)s) AND m.state = 'done' AND m.date >= %(first)s AND m.date < %(end)s
+              GROUP BY a.member_id, date_trunc('month', m.date)
+            )
+            SELECT member_id, month, missed FROM months
+             WHERE member_id IN (SELECT member_id FROM months WHERE missed
+                                  GROUP BY member_id HAVING count(*) >= %(months)s)
+        """, ids=member_ids, first=first_month, end=date_to + relativedelta(days=1), months=VETO_MONTHS))
+        life = {}
+        for member_id, month, missed in self.env.cr.fetchall():
+            life.setdefault(member_id, []).append((month, missed))
+        # the ends of the months of the period that are over by date_to
+        month_ends = []
+        month = first_month
+        while month + relativedelta(months=1, days=-1) <= date_to:
+            month_ends.append(month + relativedelta(months=1, days=-1))
+            month += relativedelta(months=1)
+        grounds = {}
+        for member_id in member_ids:
+            found = set()
+            if life_missed_run(life.get(member_id, [])):
+                found.add("life")
+            if dues_unpaid_run(dues.get(member_id, []), month_ends):
+                found.add("dues")
+            if found:
+                grounds[member_id] = found
+        return grounds
 
     def _update_veto_flags(self, today=None):
         """Refresh the six-month counters and the veto flag of the given members, and schedule a

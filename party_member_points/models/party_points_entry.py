@@ -11,7 +11,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.clock import party_today
-from .party_points_logic import apply_cap, apply_floor, apply_magnitude_cap, fmt_points, period_start
+from .party_points_logic import apply_cap, apply_magnitude_cap, fmt_points, period_start
 from .party_workflow import WORKFLOW, given_fields, in_workflow
 
 ENTRY_STATES = [
@@ -606,9 +606,15 @@ class PartyPointsEntry(models.Model):
 
         ``items``: dicts with ``member`` (party.member), ``rule`` (party.points.rule), ``date`` and ``points``.
         Returns a list of ``(allowed, note)``: ``allowed`` is cut to the room left under the rule's count limit
-        and cap (per its limit period) and under the component maximum (per scoring period), and stopped at the
-        scheme's floor for deductions; ``note`` says why points were cut (empty when not cut).
+        and cap (per its limit period) and, for points earned, under the component maximum (per scoring period);
+        ``note`` says why points were cut (empty when not cut).
         Reversed entries and reversals are left out: reversing an entry frees its room again.
+
+        Deductions are posted as they happened: the scheme's floor (扣完为止, "deduct until nothing is left")
+        applies to the component's or the year's figure when the year is computed
+        (:func:`member_year_figures`), never here. The room under a component's maximum is measured on the points
+        earned only (the starting points and the positive entries), so the year's figure is the same whatever the
+        order in which earnings and deductions were recorded.
 
         Set-based: the ledger is summed with a few grouped queries for the whole batch, at the granularity of each
         limit (the rule's limit period, the scheme's scoring period) and only for the rules, components and
@@ -621,19 +627,16 @@ class PartyPointsEntry(models.Model):
         first = date_type(min(dates).year, 1, 1)
         last = date_type(max(dates).year, 12, 31)
         # what has to be read from the ledger: (member, rule) pairs under a count limit or cap, (member, component)
-        # pairs under a maximum or a component floor, members under a total floor
+        # pairs under a maximum
         rule_members = defaultdict(set)
         component_members = defaultdict(set)
-        total_members = defaultdict(set)
         for item in items:
             info = settings[item["rule"].id]
             member_id, points = item["member"].id, item["points"]
             if info["count_limit"] or info["cap"]:
                 rule_members[info["period"]].add((member_id, info["rule"]))
-            if (points > 0 and info["comp_max"]) or (points < 0 and info["floor"] == "component"):
+            if points > 0 and info["comp_max"]:
                 component_members[info["scoring"]].add((member_id, info["component"]))
-            if points < 0 and info["floor"] == "total":
-                total_members[info["scoring"]].add(member_id)
         domain = [("state", "=", "posted"), ("is_reversed", "=", False), ("reversed_entry_id", "=", False),
                   ("date", ">=", first), ("date", "<=", last)]
         Entry = self.sudo().with_context(active_test=False)
@@ -650,15 +653,9 @@ class PartyPointsEntry(models.Model):
         for scoring, pairs in component_members.items():
             for member, component, start, total in Entry._read_group(
                     domain + [("member_id", "in", list({m for m, _c in pairs})),
-                              ("component_id", "in", list({c for _m, c in pairs}))],
+                              ("component_id", "in", list({c for _m, c in pairs})), ("points", ">", 0)],
                     ["member_id", "component_id", f"date:{scoring}"], ["points:sum"]):
                 component_sums[(member.id, component.id, start)] = total
-        total_sums = defaultdict(float)
-        for scoring, member_ids in total_members.items():
-            for member, start, total in Entry._read_group(
-                    domain + [("member_id", "in", list(member_ids))], ["member_id", f"date:{scoring}"],
-                    ["points:sum"]):
-                total_sums[(member.id, start)] = total
 
         period_labels = dict(self.env["party.points.rule"]._fields["limit_period"]._description_selection(self.env))
         results = []
@@ -668,7 +665,6 @@ class PartyPointsEntry(models.Model):
             rule_key = (member_id, info["rule"], period_start(day, info["period"]))
             scoring_start = period_start(day, info["scoring"])
             component_key = (member_id, info["component"], scoring_start)
-            total_key = (member_id, scoring_start)
             notes = []
             allowed = requested
             if info["count_limit"] and rule_counts[rule_key] >= info["count_limit"]:
@@ -687,15 +683,6 @@ class PartyPointsEntry(models.Model):
                     notes.append(self.env._("maximum of %(max)s points of “%(component)s”",
                                             max=fmt_points(info["comp_max"]), component=info["comp_name"]))
                 allowed = capped
-            if allowed < 0:
-                floored = allowed
-                if info["floor"] == "component":
-                    floored = apply_floor(comp_current, allowed, 0.0)
-                elif info["floor"] == "total":
-                    floored = apply_floor(info["starts"] + total_sums[total_key], allowed, 0.0)
-                if floored != allowed:
-                    notes.append(self.env._("deductions stop at zero"))
-                allowed = floored
             note = ""
             if notes and allowed != requested:
                 note = self.env._("Cut from %(requested)s to %(allowed)s: %(why)s.", requested=fmt_points(requested),
@@ -704,8 +691,8 @@ class PartyPointsEntry(models.Model):
             if allowed or not requested:
                 rule_sums[rule_key] += allowed
                 rule_counts[rule_key] += 1
-                component_sums[component_key] += allowed
-                total_sums[total_key] += allowed
+                if allowed > 0:
+                    component_sums[component_key] += allowed
         return results
 
     @api.model

@@ -175,7 +175,9 @@ class PartyPointsResult(models.Model):
     @api.model
     def _veto_reason(self, member, scheme, year, manual=False, manual_reason=False):
         sanctioned = any(s._overlaps(date(year, 1, 1), date(year, 12, 31)) for s in member.sudo().sanction_ids)
-        keys = veto_keys(six_months=scheme.veto_six_months and member.veto_candidate,
+        six_months = member.id in self.env["party.member"]._six_month_grounds(
+            member.ids, date(year, 1, 1), min(date(year, 12, 31), party_today(self)))
+        keys = veto_keys(six_months=scheme.veto_six_months and six_months,
                          sanction=scheme.veto_sanction and sanctioned,
                          sentence=scheme.veto_sentence and member.serving_sentence, manual=manual)
         return self._veto_text(keys, manual_reason, self._year_texts())
@@ -246,7 +248,7 @@ class PartyPointsResult(models.Model):
         self.env.cr.execute(SQL("""
             SELECT m.id, m.organization_id, m.party_group_id, m.company_id, m.stage, m.join_date,
                    COALESCE(m.is_frail AND m.frail_exempt_approved, FALSE),
-                   COALESCE(m.veto_candidate, FALSE), COALESCE(m.serving_sentence, FALSE),
+                   FALSE, COALESCE(m.serving_sentence, FALSE),
                    EXISTS (SELECT 1 FROM party_member_sanction s
                             WHERE s.member_id = m.id AND s.date_start <= %(last)s
                               AND (s.date_end IS NULL OR s.date_end >= %(first)s)),
@@ -260,7 +262,14 @@ class PartyPointsResult(models.Model):
         keys = ("id", "organization_id", "party_group_id", "company_id", "stage", "join_date", "frail_exempt",
                 "veto_candidate", "serving_sentence", "sanctioned", "result_id", "state", "veto_manual",
                 "veto_manual_reason", "previous_total", "old_stars", "old_honour")
-        return {row[0]: dict(zip(keys, row)) for row in self.env.cr.fetchall()}
+        facts = {row[0]: dict(zip(keys, row)) for row in self.env.cr.fetchall()}
+        # the six-month veto of the year is judged from the months of that year (up to today for the year under
+        # way), from the records: never from the register's current flag
+        grounds = self.env["party.member"]._six_month_grounds(
+            list(facts), date(year, 1, 1), min(date(year, 12, 31), party_today(self)))
+        for member_id, fact in facts.items():
+            fact["veto_candidate"] = member_id in grounds
+        return facts
 
     @api.model
     def _year_ledger(self, year, member_ids):

@@ -115,22 +115,46 @@ class TestPointsCaps(PartyPointsCase):
         self.assertFalse(self._post(self.alice, self.r_twice, day=date(self.YEAR, 3, 31)))
         self.assertEqual(self._post(self.alice, self.r_twice, day=date(self.YEAR, 4, 1)).points, 5.0)
 
-    def test_deductions_stop_at_zero(self):
+    def test_deduction_floor_applies_to_the_annual_figure_not_at_posting(self):
+        """扣完为止 (deduct until nothing is left) is a floor of the year's figure: every deduction is posted as it
+        happened, none is refused or cut, and the component's figure of the year stops at zero."""
         self._post(self.bob, self.r_capped)
         self._post(self.bob, self.r_capped)  # study = 8
-        self.assertEqual(self._post(self.bob, self.r_deduct).points, -4.0)
-        cut = self._post(self.bob, self.r_deduct, points=-6.0)
-        self.assertEqual(cut.points, -4.0, "the component floor of the scheme stops the deduction at zero")
-        self.assertFalse(self._post(self.bob, self.r_deduct))
-        self.assertEqual(self._total(self.bob, self.c_study), 0.0)
+        deductions = [self._post(self.bob, self.r_deduct), self._post(self.bob, self.r_deduct, points=-6.0),
+                      self._post(self.bob, self.r_deduct)]
+        self.assertEqual([entry.points for entry in deductions], [-4.0, -6.0, -4.0], "posted as they happened")
+        self.assertFalse(any(entry.cap_note for entry in deductions))
+        self.assertEqual(self._total(self.bob, self.c_study), -6.0, "the ledger keeps every deduction")
+        result = self.env["party.points.result"]._compute_year(self.YEAR, self.bob)
+        study = result.line_ids.filtered(lambda line: line.component_id == self.c_study)
+        self.assertEqual(study.points, 0.0, "the component's figure of the year stops at zero")
+
+    def test_deduction_floor_total_is_the_same_whatever_the_order_of_events(self):
+        """Earnings and deductions recorded in any order give the same year: the maximum of a component is
+        measured on the points earned, the floor on the year's figure."""
+        first, second = self._member("First Order"), self._member("Second Order")
+        for day in (1, 2, 3, 4):
+            self._post(first, self.r_act, day=date(self.YEAR, 2, day))
+        self._post(first, self.r_capped, day=date(self.YEAR, 2, 5))
+        self._post(first, self.r_deduct, day=date(self.YEAR, 2, 6), points=-8.0)
+        self._post(second, self.r_deduct, day=date(self.YEAR, 2, 1), points=-8.0)
+        self._post(second, self.r_capped, day=date(self.YEAR, 2, 2))
+        for day in (3, 4, 5, 6):
+            self._post(second, self.r_act, day=date(self.YEAR, 2, day))
+        self.assertEqual(self._total(first), self._total(second))
+        self.assertEqual(self._total(first, self.c_life), 10.0, "the maximum of Life is reached in both orders")
+        results = self.env["party.points.result"]._compute_year(self.YEAR, first | second)
+        self.assertEqual(results[0].total, results[1].total)
 
     def test_total_floor_of_default_scheme(self):
         member = self._member("Floor Member", org=self.default_branch)
         self.Entry._post_automatic(member, "mobilization_commendation", date=date(self.YEAR, 2, 1))
         entry = self.Entry._post_automatic(member, "absence_unexcused", date=date(self.YEAR, 2, 2))
         self.assertEqual(entry.points, -5.0)
-        self.assertFalse(self.Entry._post_automatic(member, "absence_unexcused", date=date(self.YEAR, 2, 3)),
-                         "the total is at zero: no further deduction")
+        again = self.Entry._post_automatic(member, "absence_unexcused", date=date(self.YEAR, 2, 3))
+        self.assertEqual(again.points, -5.0, "a deduction is never refused: the floor is the year's")
+        result = self.env["party.points.result"]._compute_year(self.YEAR, member)
+        self.assertEqual(result.total, 0.0, "the total of the year stops at zero (扣完为止)")
 
     def test_batch_of_many_members_and_caps_across_the_batch(self):
         members = self.alice | self.bob | self.own
