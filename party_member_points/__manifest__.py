@@ -23,6 +23,7 @@ system (积分制 / 先锋指数).
         "data/party_points_scheme_data.xml",
         "data/party_points_activity_data.xml",
         "data/party_points_cron_data.xml",
+        "data/resource_calendar_leaves_cn_data.xml",
         "report/party_points_reports.xml",
         "report/party_points_templates.xml",
         "wizard/party_member_status_wizard_views.xml",

@@ -69,3 +69,18 @@ class TestEvaluationRules(BaseCase):
         self.assertFalse(rules.self_evaluation_exemption(69, False))
         self.assertTrue(rules.split_in_groups(30, 30))
         self.assertFalse(rules.split_in_groups(29, 30))
+
+    def test_sanction_received_within_three_years_forces_unqualified(self):
+        """S000: 近三年内受到开除党籍以下党纪处分的党员，一律认定为不合格党员; 处分期满的…根据现实表现进行认定.
+        The decision date decides, not the end of the sanction period."""
+        meeting = date(2027, 1, 15)
+        forced = rules.sanction_forces_unqualified
+        self.assertTrue(forced("party_warning", date(2025, 3, 1), meeting), "received two years ago")
+        self.assertTrue(forced("party_probation", date(2024, 1, 15), meeting), "exactly three years before")
+        self.assertFalse(forced("party_serious_warning", date(2023, 12, 1), meeting),
+                         "received more than three years ago: judged on conduct")
+        self.assertFalse(forced("party_warning", date(2020, 5, 1), meeting),
+                         "a sanction with no end date does not make a member unqualified for ever")
+        self.assertFalse(forced("state_sanction", date(2026, 5, 1), meeting), "not a party sanction")
+        self.assertFalse(forced("party_warning", date(2027, 2, 1), meeting), "decided after the meeting")
+        self.assertTrue(forced("party_warning", date(2024, 6, 1), meeting, years=5), "the campaign's look-back")

@@ -60,11 +60,15 @@ class PartyPointsEntry(models.Model):
     # the flush instead, they were NULL in the INSERT, which added every new entry to the sum row of organization
     # 0 (shared by all organizations, under no lock) before an UPDATE moved it: entries created at once in two
     # branches collided there with a logged serialization error.
-    organization_id = fields.Many2one(related="member_id.organization_id", store=True, index=True, precompute=True,
-                                      string="Organization")
-    party_group_id = fields.Many2one(related="member_id.party_group_id", store=True, index=True,
-                                     string="Party Group")
-    company_id = fields.Many2one(related="member_id.company_id", store=True, index=True, precompute=True)
+    # An entry belongs to the organization where it was posted: stored when it is created (and again when a draft
+    # is posted), never moved by a later transfer of the member, so that a closed or published period's totals
+    # and notices stay as they were. A transfer moves the member's future entries only.
+    organization_id = fields.Many2one("party.organization", compute="_compute_posted_in", store=True, index=True,
+                                      precompute=True, readonly=True, string="Organization")
+    party_group_id = fields.Many2one("party.organization", compute="_compute_posted_in", store=True, index=True,
+                                     precompute=True, readonly=True, string="Party Group")
+    company_id = fields.Many2one("res.company", compute="_compute_posted_in", store=True, index=True,
+                                 precompute=True, readonly=True)
     scheme_id = fields.Many2one("party.points.scheme", string="Scheme", required=True, index=True,
                                 ondelete="restrict")
     rule_id = fields.Many2one("party.points.rule", string="Rule", required=True, index=True, ondelete="restrict",
@@ -115,6 +119,14 @@ class PartyPointsEntry(models.Model):
     def _compute_year(self):
         for entry in self:
             entry.year = entry.date.year if entry.date else 0
+
+    @api.depends("member_id")
+    def _compute_posted_in(self):
+        for entry in self:
+            member = entry.member_id.sudo()
+            entry.organization_id = member.organization_id
+            entry.party_group_id = member.party_group_id
+            entry.company_id = member.company_id
 
     @api.depends_context("uid")
     @api.depends("state", "member_id")
@@ -731,14 +743,20 @@ class PartyPointsEntry(models.Model):
         now = fields.Datetime.now()
         approver = approver or self.env.user
         for entry, (allowed, note) in zip(entries, capped):
-            entry.with_context(party_points_posting=WORKFLOW).write({
+            values = {
                 "state": "posted",
                 "requested_points": entry.points,
                 "points": allowed,
                 "cap_note": note or False,
                 "approver_id": approver.id,
                 "approval_date": now,
-            })
+            }
+            member = entry.member_id.sudo()
+            if entry.organization_id != member.organization_id:
+                # a draft of a member who moved since: the entry is posted where the member now belongs
+                values.update(organization_id=member.organization_id.id, party_group_id=member.party_group_id.id,
+                              company_id=member.company_id.id)
+            entry.with_context(party_points_posting=WORKFLOW).write(values)
             if note:
                 entry.message_post(body=note)
         return True
@@ -928,7 +946,16 @@ class PartyPointsEntry(models.Model):
                 "approver": item.get("approver") or self.env.user,
                 "automatic": item.get("automatic", True),
             })
-        self.env["party.points.period"]._check_not_locked([(p["org"], p["date"]) for p in prepared])
+        # Closing a period locks its points, not the register: the points of a meeting held or dues paid in a
+        # closed period are posted today, in the open period, with a note of the day they belong to.
+        Period = self.env["party.points.period"]
+        for p, closed in zip(prepared, Period._closed_periods_of([(p["org"], p["date"]) for p in prepared])):
+            if closed:
+                p["description"] = self.env._(
+                    "%(description)s (of %(date)s, period %(period)s closed: recorded in the open period)",
+                    description=p["description"], date=fields.Date.to_string(p["date"]), period=closed.name)
+                p["date"] = today
+        Period._check_not_locked([(p["org"], p["date"]) for p in prepared])
         self._lock_ledger(self.env["party.member"].union(*[p["member"] for p in prepared]))
         Entry = self.sudo()
         done = {}

@@ -163,19 +163,27 @@ def competition_ranks(values):
     return ranks
 
 
-def publication_end_date(start, days, working_days=False):
+def publication_end_date(start, days, working_days=False, holidays=()):
     """Last day of a publication (公示) of ``days`` days starting on ``start`` (counted as day one).
-    With ``working_days`` Saturdays and Sundays are not counted."""
+
+    With ``working_days`` ("公示5个工作日") Saturdays, Sundays and the public ``holidays`` (a set of dates: the
+    company's public holidays, e.g. the Spring Festival) are not counted; a publication starting on a day off
+    starts on the next working day."""
     days = max(int(days or 1), 1)
     if not working_days:
         return start + timedelta(days=days - 1)
+    holidays = set(holidays or ())
+
+    def working(day):
+        return day.weekday() < 5 and day not in holidays
+
     current = start
-    while current.weekday() >= 5:
+    while not working(current):
         current += timedelta(days=1)
     counted = 1
     while counted < days:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if working(current):
             counted += 1
     return current
 

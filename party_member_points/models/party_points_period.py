@@ -1,8 +1,10 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.clock import party_today
+from ..tools.clock import local_date, party_today
 from .party_points_logic import PERIOD_TYPES, period_bounds, publication_end_date
 from .party_workflow import WORKFLOW, given_fields, in_workflow
 
@@ -153,14 +155,15 @@ class PartyPointsPeriod(models.Model):
         return self.state == "published" and bool(self.publication_end) and today <= self.publication_end
 
     @api.model
-    def _check_not_locked(self, pairs):
-        """Refuse any change dated inside a closed period of the organization or of one of its ancestors.
-        ``pairs``: list of ``(organization, date)``. One query."""
-        pairs = [(org, day) for org, day in pairs if org and day]
-        if not pairs:
-            return
-        dates = [day for _org, day in pairs]
-        org_ids = list({org.id for org, _day in pairs})
+    def _closed_periods_of(self, pairs):
+        """The closed period (or an empty recordset) of each ``(organization, date)`` of ``pairs``: a period of the
+        organization or of one of its ancestors, closed, whose dates hold the date. One query."""
+        found = [self.browse() for _pair in pairs]
+        todo = [(index, org, day) for index, (org, day) in enumerate(pairs) if org and day]
+        if not todo:
+            return found
+        dates = [day for _index, _org, day in todo]
+        org_ids = list({org.id for _index, org, _day in todo})
         periods = self.sudo().search([
             ("date_from", "<=", max(dates)), ("date_to", ">=", min(dates)), ("organization_id", "parent_of", org_ids)])
         if periods:
@@ -170,14 +173,51 @@ class PartyPointsPeriod(models.Model):
                                     periods.ids), log_exceptions=False)
         closed = periods.filtered(lambda period: period.state == "closed")
         if not closed:
-            return
-        for org, day in pairs:
+            return found
+        for index, org, day in todo:
             ancestors = {int(part) for part in (org.sudo().parent_path or "").split("/") if part}
             for period in closed:
                 if period.organization_id.id in ancestors and period.date_from <= day <= period.date_to:
-                    raise UserError(self.env._(
-                        "The points period %(period)s is closed: nothing dated %(date)s can be recorded or changed "
-                        "any more.", period=period.name, date=fields.Date.to_string(day)))
+                    found[index] = period
+                    break
+        return found
+
+    def _check_not_locked(self, pairs):
+        """Refuse any change of the points ledger dated inside a closed period of the organization or of one of its
+        ancestors. ``pairs``: list of ``(organization, date)``. One query.
+
+        Closing a period locks its points, not the register: a dues payment or a meeting dated in a closed
+        period is still recorded, and its automatic points go to the open period
+        (:meth:`party.points.entry._post_automatic_multi`)."""
+        pairs = list(pairs)
+        for (_org, day), period in zip(pairs, self._closed_periods_of(pairs)):
+            if period:
+                raise UserError(self.env._(
+                    "The points period %(period)s is closed: nothing dated %(date)s can be recorded or changed "
+                    "any more.", period=period.name, date=fields.Date.to_string(day)))
+
+    def _public_holidays(self, date_from, date_to):
+        """Days between ``date_from`` and ``date_to`` that are public holidays of the period's company: the
+        company-wide leaves (no resource) of its working calendar, Odoo's own "Public Holidays" (the statutory
+        holidays of mainland China are shipped as data, to be checked and edited each year). Dates are read in
+        the organization's timezone."""
+        self.ensure_one()
+        company = self.organization_id.company_id or self.env.company
+        calendar = company.sudo().resource_calendar_id
+        leaves = self.env["resource.calendar.leaves"].sudo().search([
+            ("resource_id", "=", False),
+            ("calendar_id", "in", [calendar.id, False] if calendar else [False]),
+            ("company_id", "in", [company.id, False]),
+            ("date_from", "<=", fields.Datetime.to_datetime(date_to) + timedelta(days=1)),
+            ("date_to", ">=", fields.Datetime.to_datetime(date_from) - timedelta(days=1)),
+        ])
+        days = set()
+        for leave in leaves:
+            day, last = local_date(self, leave.date_from), local_date(self, leave.date_to)
+            while day <= last:
+                days.add(day)
+                day += timedelta(days=1)
+        return days
 
     def _check_officer(self):
         for period in self:
@@ -216,7 +256,9 @@ class PartyPointsPeriod(models.Model):
                 raise UserError(self.env._(
                     "%(period)s still has %(count)s draft or submitted entries: decide them before publishing.",
                     period=period.name, count=period.pending_count))
-            end = publication_end_date(today, period.publication_days, period.publication_working_days)
+            holidays = period._public_holidays(today, today + timedelta(days=7 * period.publication_days + 60)) \
+                if period.publication_working_days else ()
+            end = publication_end_date(today, period.publication_days, period.publication_working_days, holidays)
             period._flow_write({"state": "published", "publication_start": today, "publication_end": end})
             period.message_post(body=self.env._(
                 "Points published from %(start)s to %(end)s. Members may appeal until %(end)s.",
