@@ -40,4 +40,5 @@ class TestTallyQueryCount(QueryCountMixin, EvaluationCase):
                 self.assertEqual(campaign.participant_ids.mapped("member_qualified"), [size] * size)
             return run
 
-        self.assertQueryCountConstant(prepare, 45)
+        # 2 of them judge the six-month ground from the records of the year before the meeting (dues, meetings)
+        self.assertQueryCountConstant(prepare, 47)

@@ -949,13 +949,15 @@ class PartyPointsEntry(models.Model):
         # Closing a period locks its points, not the register: the points of a meeting held or dues paid in a
         # closed period are posted today, in the open period, with a note of the day they belong to.
         Period = self.env["party.points.period"]
+        moved = []
         for p, closed in zip(prepared, Period._closed_periods_of([(p["org"], p["date"]) for p in prepared])):
             if closed:
                 p["description"] = self.env._(
                     "%(description)s (of %(date)s, period %(period)s closed: recorded in the open period)",
                     description=p["description"], date=fields.Date.to_string(p["date"]), period=closed.name)
                 p["date"] = today
-        Period._check_not_locked([(p["org"], p["date"]) for p in prepared])
+                moved.append((p["org"], today))
+        Period._check_not_locked(moved)
         self._lock_ledger(self.env["party.member"].union(*[p["member"] for p in prepared]))
         Entry = self.sudo()
         done = {}
