@@ -4,6 +4,7 @@ No ORM here: the models call these functions and the tests call them directly.
 """
 import math
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 
@@ -22,6 +23,17 @@ PERIOD_TYPES = [
 ]
 
 PERIOD_MONTHS = {"month": 1, "quarter": 3, "half_year": 6, "year": 12}
+
+
+def round_half_up(value, digits=2):
+    """``value`` rounded half up (四舍五入) to ``digits`` decimals, as people round on paper: 25.845 → 25.85.
+
+    Python's ``round`` works on the binary float (0.3 × 86.15 is 25.844999…, which it rounds to 25.84) and rounds
+    ties to even; the value is first cleared of its binary noise (9 decimals), then rounded as a decimal."""
+    if not value:
+        return 0.0
+    cleaned = Decimal(repr(round(value, 9)))
+    return float(cleaned.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def fmt_points(value):
@@ -98,6 +110,15 @@ def grade_for_points(points, thresholds):
         if minimum is not None and points >= minimum:
             return grade
     return "unqualified"
+
+
+def grade_with_stars(grade, stars, excellent_needs_stars=False):
+    """The grade of a year once the stars are known: S003 P4 第二十条 "拟评为“优秀”等次的，应从四星级、五星级党员
+    中产生" — where the scheme says so, 优秀 (excellent) is only for four- and five-star members; a member with
+    fewer stars is 合格 (qualified), so that grade and stars never contradict each other on the honour roll."""
+    if excellent_needs_stars and grade == "excellent" and (stars or 0) < 4:
+        return "qualified"
+    return grade
 
 
 def star_quota(participants, percent, small_branch_size=0, small_branch_minimum=0):
@@ -206,8 +227,23 @@ def mean_of_quarters(quarter_totals):
     return sum(quarter_totals) / 4.0
 
 
+def core_bar_met(core_points, core_bar_points=0.0, core_percents=(), core_bar_percent=0.0):
+    """True when a member may be rated four or five stars as far as the core is concerned.
+
+    S003 P4 第十七条: "过好组织生活、参加学习教育、执行管理制度等基础得分低于 70 分的，不得参评四星级、五星级党员" —
+    the *basic score*, the sum of the core components (organizational life 35 + study 25 + rules 20 = 80 at most),
+    below ``core_bar_points`` (70) bars four and five stars: 35 + 25 + 10 = 70 passes, 25 + 16 + 20 = 61 does not.
+    A scheme may instead (or as well) ask each core component to reach ``core_bar_percent`` of its maximum
+    (``core_percents``: the percent of each core component)."""
+    if core_bar_points and core_points + 1e-9 < core_bar_points:
+        return False
+    if core_bar_percent and any(percent + 1e-9 < core_bar_percent for percent in core_percents):
+        return False
+    return True
+
+
 def member_year_figures(components, ledger, total_method="sum", floor_mode="component", core_bar_percent=0.0,
-                        carry_over_percent=0.0, previous_total=0.0):
+                        carry_over_percent=0.0, previous_total=0.0, core_bar_points=0.0):
     """Annual figures of one member before veto and grade.
 
     ``components``: ``(component_id, start_points, max_points, is_core)`` of the scheme, in order;
@@ -219,8 +255,8 @@ def member_year_figures(components, ledger, total_method="sum", floor_mode="comp
     Called for every member of a county: plain arithmetic, no intermediate lists.
     """
     lines = []
-    t1 = t2 = t3 = t4 = subtotal = 0.0
-    core_ok = True
+    t1 = t2 = t3 = t4 = subtotal = core_points = 0.0
+    core_percents = []
     floor_component = floor_mode == "component"
     mean = total_method == "mean_quarters"
     for component_id, start_points, max_points, is_core in components:
@@ -241,11 +277,14 @@ def member_year_figures(components, ledger, total_method="sum", floor_mode="comp
         t4 += q4
         subtotal += points
         percent = 100.0 * points / max_points if max_points else 0.0
-        if is_core and max_points and percent < core_bar_percent:
-            core_ok = False
+        if is_core:
+            core_points += points
+            if max_points:
+                core_percents.append(percent)
         lines.append((component_id, points, max_points, percent))
-    carry = round(previous_total * carry_over_percent / 100.0, 2) if previous_total > 0 else 0.0
+    carry = round_half_up(previous_total * carry_over_percent / 100.0) if previous_total > 0 else 0.0
     earned = max(subtotal, 0.0) if floor_mode == "total" else subtotal
+    core_ok = core_bar_met(core_points, core_bar_points, core_percents, core_bar_percent)
     return {"lines": lines, "quarters": [t1, t2, t3, t4], "earned": earned, "carry": carry, "core_ok": core_ok}
 
 

@@ -14,8 +14,10 @@ from .party_points_logic import (
     assign_stars,
     competition_ranks,
     grade_for_points,
+    grade_with_stars,
     member_year_figures,
     not_graded_key,
+    round_half_up,
     veto_keys,
 )
 from .party_workflow import in_workflow
@@ -293,7 +295,8 @@ class PartyPointsResult(models.Model):
         ledger subtotals ``{component_id: [q1, q2, q3, q4]}``."""
         figures = member_year_figures(
             settings["components"], ledger, settings["total_method"], settings["floor_mode"],
-            settings["core_bar_percent"], settings["carry_over_percent"], fact["previous_total"])
+            settings["core_bar_percent"], settings["carry_over_percent"], fact["previous_total"],
+            settings["core_bar_points"])
         veto_reason = ""
         if fact["veto_candidate"] or fact["sanctioned"] or fact["serving_sentence"] or fact["veto_manual"]:
             keys = veto_keys(six_months=settings["veto_six_months"] and fact["veto_candidate"],
@@ -302,7 +305,7 @@ class PartyPointsResult(models.Model):
                              manual=fact["veto_manual"])
             veto_reason = self._veto_text(keys, fact["veto_manual_reason"], texts)
         earned, carry = figures["earned"], figures["carry"]
-        total = round(earned + carry, 2)
+        total = round_half_up(earned + carry)
         if veto_reason and settings["veto_outcome"] == "void":
             total = 0.0
         not_graded = not_graded_key(fact["stage"], fact["join_date"], fact["frail_exempt"], year)
@@ -313,7 +316,7 @@ class PartyPointsResult(models.Model):
         return {
             "id": fact["result_id"], "member_id": fact["id"], "organization_id": fact["organization_id"],
             "party_group_id": fact["party_group_id"], "company_id": fact["company_id"],
-            "scheme_id": settings["id"], "carry_over": carry, "earned": round(earned, 2),
+            "scheme_id": settings["id"], "carry_over": carry, "earned": round_half_up(earned),
             "q1": q1, "q2": q2, "q3": q3, "q4": q4, "total": total, "core_ok": figures["core_ok"],
             "graded": not not_graded, "not_graded_reason": texts[not_graded] if not_graded else None,
             "grade": grade or None, "veto": bool(veto_reason), "veto_reason": veto_reason or None,
@@ -383,6 +386,8 @@ class PartyPointsResult(models.Model):
                 veto_stars=0 if scheme.veto_outcome == "unqualified" else VETO_STARS)
             for row, key in zip(graded, keyed):
                 row["stars"] = stars[key["id"]]
+                if "component_lines" in row:  # a result computed now (not a final or other one)
+                    row["grade"] = grade_with_stars(row["grade"], row["stars"], scheme.excellent_needs_stars)
         for row in rows:
             row["honour"] = bool(row["graded"] and not row["veto"]
                                  and (row["stars"] == 5 or row["grade"] == "excellent"))

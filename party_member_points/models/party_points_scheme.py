@@ -77,6 +77,14 @@ class PartyPointsScheme(models.Model):
         string="Core Bar (%)", default=70.0,
         help="A member whose core components score below this share of their maximum cannot get four or five "
              "stars.")
+    excellent_needs_stars = fields.Boolean(
+        string="Excellent only with Four or Five Stars",
+        help="The grade Excellent is given only to four- and five-star members; others at the excellent threshold "
+             "are Qualified (S003 P4 第二十条).")
+    core_bar_points = fields.Float(
+        string="Core Bar (points)", default=0.0,
+        help="A member whose basic score (the sum of the core components: organizational life, study, rules) is "
+             "below this many points cannot get four or five stars (S003 P4 第十七条: 70 points). 0: no such bar.")
 
     # Veto items (一票否决)
     veto_outcome = fields.Selection(
@@ -111,9 +119,11 @@ class PartyPointsScheme(models.Model):
                     "%s: the grade thresholds must decrease from excellent to basically qualified.", scheme.name))
 
     @api.constrains("star5_min", "star4_min", "star3_min", "star2_min", "star5_quota", "star4_quota",
-                    "star3_quota", "core_bar_percent", "carry_over_percent")
+                    "star3_quota", "core_bar_percent", "carry_over_percent", "core_bar_points")
     def _check_stars(self):
         for scheme in self:
+            if scheme.core_bar_points < 0:
+                raise ValidationError(self.env._("%s: the core bar cannot be negative.", scheme.name))
             if not scheme.star5_min > scheme.star4_min > scheme.star3_min > scheme.star2_min:
                 raise ValidationError(self.env._(
                     "%s: the star thresholds must decrease from five to two stars.", scheme.name))
@@ -161,6 +171,7 @@ class PartyPointsScheme(models.Model):
             "total_method": self.total_method,
             "floor_mode": self.floor_mode,
             "core_bar_percent": self.core_bar_percent,
+            "core_bar_points": self.core_bar_points,
             "carry_over_percent": self.carry_over_percent,
             "veto_six_months": self.veto_six_months,
             "veto_sanction": self.veto_sanction,

@@ -8,11 +8,15 @@ from ..models.party_points_logic import (
     apply_magnitude_cap,
     assign_stars,
     competition_ranks,
+    core_bar_met,
     grade_for_points,
+    grade_with_stars,
     leave_points,
     mean_of_quarters,
+    member_year_figures,
     period_bounds,
     publication_end_date,
+    round_half_up,
     star_quota,
     tiered_points,
 )
@@ -116,3 +120,55 @@ class TestPointsLogic(BaseCase):
         self.assertEqual(period_bounds(date(2026, 9, 1), "year"), (date(2026, 1, 1), date(2026, 12, 31)))
         self.assertEqual(mean_of_quarters([80, 90, 100, 70]), 85)
         self.assertEqual(competition_ranks({"a": 90, "b": 95, "c": 90, "d": 10}), {"b": 1, "a": 2, "c": 2, "d": 4})
+
+
+@tagged("post_install", "-at_install")
+class TestCoreBar(BaseCase):
+    """S003 P4 第十七条: a basic score (organizational life + study + rules) under 70 points bars four and five
+    stars; it is the sum of the core components that counts, not a share of each."""
+
+    COMPONENTS = [(1, 0.0, 35.0, True), (2, 0.0, 25.0, True), (3, 0.0, 20.0, True), (4, 0.0, 20.0, False)]
+
+    def _figures(self, life, study, rules, vanguard):
+        ledger = {1: (life, 0, 0, 0), 2: (study, 0, 0, 0), 3: (rules, 0, 0, 0), 4: (vanguard, 0, 0, 0)}
+        return member_year_figures(self.COMPONENTS, ledger, "sum", "total", 0.0, 30.0, 0.0, core_bar_points=70.0)
+
+    def test_core_bar_is_the_basic_score_in_points(self):
+        figures = self._figures(35, 25, 10, 20)
+        self.assertEqual(figures["earned"], 90.0)
+        self.assertTrue(figures["core_ok"], "35 + 25 + 10 = 70: the basic score reaches the bar, five stars possible")
+        figures = self._figures(25, 16, 20, 20)
+        self.assertEqual(figures["earned"], 81.0)
+        self.assertFalse(figures["core_ok"], "a basic score of 61 bars four and five stars whatever the total")
+        self.assertTrue(core_bar_met(70.0, 70.0))
+        self.assertFalse(core_bar_met(69.99, 70.0))
+        self.assertTrue(core_bar_met(10.0, 0.0), "no bar")
+        self.assertFalse(core_bar_met(80.0, 0.0, [100.0, 50.0], 70.0), "a scheme may ask a share of each component")
+
+
+@tagged("post_install", "-at_install")
+class TestRoundHalfUp(BaseCase):
+    """Carry-over and totals are rounded half up on decimals (四舍五入), not on binary floats."""
+
+    def test_round_half_up(self):
+        self.assertEqual(round(86.15 * 30 / 100.0, 2), 25.84, "Python's round on the binary float")
+        self.assertEqual(round_half_up(86.15 * 30 / 100.0), 25.85, "30 % of 86.15 is 25.845 → 25.85")
+        self.assertEqual(round_half_up(2.675), 2.68)
+        self.assertEqual(round_half_up(0.125), 0.13, "no rounding of ties to even")
+        self.assertEqual(round_half_up(-2.345), -2.35)
+        self.assertEqual(round_half_up(0.0), 0.0)
+        figures = member_year_figures([(1, 0.0, 100.0, False)], {1: (10.0, 0, 0, 0)}, carry_over_percent=30.0,
+                                      previous_total=86.15)
+        self.assertEqual(figures["carry"], 25.85, "the carry-over of last year's 86.15 at 30 %")
+
+
+@tagged("post_install", "-at_install")
+class TestExcellentNeedsStars(BaseCase):
+    """S003 P4 第二十条: 优秀 only from four- and five-star members, where the scheme says so."""
+
+    def test_excellent_only_with_four_or_five_stars(self):
+        self.assertEqual(grade_with_stars("excellent", 5, True), "excellent")
+        self.assertEqual(grade_with_stars("excellent", 4, True), "excellent")
+        self.assertEqual(grade_with_stars("excellent", 3, True), "qualified", "three stars: not 优秀")
+        self.assertEqual(grade_with_stars("excellent", 3, False), "excellent", "the scheme does not ask it")
+        self.assertEqual(grade_with_stars("basic", 1, True), "basic")
