@@ -108,13 +108,15 @@ def sanction_forces_unqualified(sanction_type, decision_date, meeting_date, year
 
 
 def proposed_grade(excellent, qualified, basic, unqualified, abstain=0, threshold=0.6, sanctioned=False,
-                   veto=False, basic_counts=False):
+                   veto=False, basic_counts=False, warned_twice=False):
     """Grade proposed to the branch committee from the vote and the hard rules (S000, DOMAIN.md 3.5).
 
     Returns ``(grade, rule)`` where rule says which rule decided:
 
     - ``veto``: six months without org life, dues or assigned work → 不合格 and removal, whatever the vote;
     - ``sanction``: a party sanction short of expulsion within the last three years → 不合格;
+    - ``warned``: warned (警示) for points under 60 two years running → 不合格 (S003 P4 第二十四条 "连续两年被警示的，
+      一般评定为不合格党员": a proposal, the committee may judge otherwise with a reason);
     - ``threshold``: qualified votes below the threshold (60 %) → 不合格;
     - ``no_votes``: no valid ballot mentions the member → no proposal (the committee decides);
     - ``plurality``: otherwise the grade with the most votes (ties to the lower grade); when 不合格 has
@@ -125,6 +127,8 @@ def proposed_grade(excellent, qualified, basic, unqualified, abstain=0, threshol
         return "unqualified", "veto"
     if sanctioned:
         return "unqualified", "sanction"
+    if warned_twice:
+        return "unqualified", "warned"
     total = excellent + qualified + basic + unqualified + abstain
     if not total:
         return False, "no_votes"

@@ -143,7 +143,8 @@ class PartyEvaluationParticipant(models.Model):
     proposed_grade = fields.Selection(rules.GRADES, readonly=True, groups=OFFICER,
                                       help="Grade that follows from the vote and the rules.")
     proposal_rule = fields.Selection(
-        [("veto", "Six-month veto"), ("sanction", "Sanctioned recently"), ("threshold", "Below the threshold"),
+        [("veto", "Six-month veto"), ("sanction", "Sanctioned recently"), ("warned", "Warned two years running"),
+         ("threshold", "Below the threshold"),
          ("plurality", "Most votes"), ("quota", "Excellent quota"), ("no_votes", "No votes")],
         readonly=True, groups=OFFICER)
     proposal_note = fields.Char(string="Proposal Basis", readonly=True, groups=OFFICER,
@@ -451,6 +452,11 @@ class PartyEvaluationParticipant(models.Model):
         # their attendance, dues and the day they were paid), not from the register's current flag
         grounds = self.env["party.member"]._six_month_grounds(
             self.member_id.ids, reference - relativedelta(months=12), reference)
+        # warned (points under the warning level) in the evaluated year and the year before (S003 P4 第二十四条)
+        warned = self.env["party.points.result"].sudo()._read_group(
+            [("member_id", "in", self.member_id.ids), ("warning", "=", True),
+             ("year", "in", [campaign.year, campaign.year - 1])], ["member_id"], ["year:count_distinct"])
+        warned_twice = {member.id for member, years in warned if years >= 2}
         rows = []
         for participant in self:
             member = participant.member_id
@@ -463,7 +469,7 @@ class PartyEvaluationParticipant(models.Model):
                       for g in ("excellent", "qualified", "basic", "unqualified", "abstain")]
             grade, rule = rules.proposed_grade(
                 *totals, threshold=campaign.qualified_threshold, sanctioned=sanctioned, veto=veto,
-                basic_counts=campaign.basic_counts_as_qualified)
+                basic_counts=campaign.basic_counts_as_qualified, warned_twice=member.id in warned_twice)
             rows.append({"id": participant.id, "sanctioned_recently": sanctioned, "veto": veto,
                          "proposed_grade": grade, "proposal_rule": rule,
                          "proposal_note": participant._proposal_note(rule, totals)})
@@ -507,6 +513,9 @@ class PartyEvaluationParticipant(models.Model):
             return self.env._("Six consecutive months without organizational life, dues or assigned work")
         if rule == "sanction":
             return self.env._("Party sanction within the last %s years", campaign.sanction_years)
+        if rule == "warned":
+            return self.env._("Warned for points below the warning level in %(year)s and %(previous)s",
+                              year=campaign.year, previous=campaign.year - 1)
         if rule == "threshold":
             return self.env._("Qualified votes %(share)s %% below the threshold of %(threshold)s %%",
                               share=round(share * 100, 1), threshold=round(campaign.qualified_threshold * 100))

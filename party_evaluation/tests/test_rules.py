@@ -84,3 +84,9 @@ class TestEvaluationRules(BaseCase):
         self.assertFalse(forced("state_sanction", date(2026, 5, 1), meeting), "not a party sanction")
         self.assertFalse(forced("party_warning", date(2027, 2, 1), meeting), "decided after the meeting")
         self.assertTrue(forced("party_warning", date(2024, 6, 1), meeting, years=5), "the campaign's look-back")
+
+    def test_warned_two_years_running_is_proposed_unqualified(self):
+        """S003 P4 第二十四条: 连续两年被警示的，一般评定为不合格党员."""
+        self.assertEqual(rules.proposed_grade(8, 2, 0, 0, warned_twice=True), ("unqualified", "warned"))
+        self.assertEqual(rules.proposed_grade(8, 2, 0, 0, warned_twice=False), ("excellent", "plurality"))
+        self.assertEqual(rules.proposed_grade(8, 2, 0, 0, veto=True, warned_twice=True), ("unqualified", "veto"))

@@ -112,6 +112,14 @@ def grade_for_points(points, thresholds):
     return "unqualified"
 
 
+def needs_warning(total, graded, warning_below=0.0):
+    """S003 P4 第二十四条: "党员年度积分低于 60 分且无特殊原因的要进行警示，连续两年被警示的，一般评定为不合格党员" —
+    a rated member whose year total is below ``warning_below`` (60; 0: no warning) is warned (警示) and talked to.
+    Members who earn points but are not rated (probationary, joined or transferred in during the year, leading
+    cadres, exempt) are not warned."""
+    return bool(graded and warning_below and total + 1e-9 < warning_below)
+
+
 def grade_with_stars(grade, stars, excellent_needs_stars=False):
     """The grade of a year once the stars are known: S003 P4 第二十条 "拟评为“优秀”等次的，应从四星级、五星级党员
     中产生" — where the scheme says so, 优秀 (excellent) is only for four- and five-star members; a member with

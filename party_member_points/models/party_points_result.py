@@ -16,6 +16,7 @@ from .party_points_logic import (
     grade_for_points,
     grade_with_stars,
     member_year_figures,
+    needs_warning,
     not_graded_key,
     round_half_up,
     veto_keys,
@@ -93,6 +94,10 @@ class PartyPointsResult(models.Model):
                                  help="A veto item found by the branch (e.g. a serious violation) not known to the "
                                       "register.")
     veto_manual_reason = fields.Char(string="Manual Veto Reason", tracking=True)
+    warning = fields.Boolean(string="Warned", readonly=True, index=True,
+                             help="Year total below the scheme's warning level (警示, S003 P4 第二十四条): the branch "
+                                  "holds a talk; warned two years running, the member is proposed Unqualified in "
+                                  "the democratic evaluation.")
     honour = fields.Boolean(string="Honour Roll", readonly=True,
                             help="Five-star or excellent member: shown on the honour roll.")
     # made final by the year's computation, announced in the branch's chatter (see _year_announce_final)
@@ -241,6 +246,7 @@ class PartyPointsResult(models.Model):
         results = self.sudo().browse([facts[m]["result_id"] or created[m] for m in todo])
         if final:
             self._year_announce_final(year, rows)
+            results.filtered("warning")._schedule_warning_talks()
         return results.with_env(self.env)
 
     @api.model
@@ -320,6 +326,7 @@ class PartyPointsResult(models.Model):
             "q1": q1, "q2": q2, "q3": q3, "q4": q4, "total": total, "core_ok": figures["core_ok"],
             "graded": not not_graded, "not_graded_reason": texts[not_graded] if not_graded else None,
             "grade": grade or None, "veto": bool(veto_reason), "veto_reason": veto_reason or None,
+            "warning": needs_warning(total, not not_graded, settings["warning_below"]),
             "component_lines": figures["lines"],
             "old_stars": fact["old_stars"], "old_honour": fact["old_honour"],
         }
@@ -397,6 +404,7 @@ class PartyPointsResult(models.Model):
         "organization_id", "party_group_id", "company_id", "scheme_id", "carry_over", "earned", "q1", "q2", "q3",
         "q4", "total", "core_ok", "graded", "not_graded_reason", "grade", "veto", "veto_reason", "component_lines",
         "rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten", "stars", "honour", "star_rating",
+        "warning",
     )
     # columns of the other results of the year that a computation may move (ranks; stars in the same branch)
     _OTHER_COLUMNS = _RANK_FIELDS + ("stars", "honour", "star_rating")
@@ -461,6 +469,20 @@ class PartyPointsResult(models.Model):
                     "Annual points results of %(year)s made final: %(count)s members.",
                     year=year, count=counts[branch.id])
                 for branch in branches})
+
+    def _schedule_warning_talks(self):
+        """A warning talk (警示谈话) with each warned member of a year made final: an activity on the member for the
+        branch's secretary (S003 P4 第二十四条)."""
+        activity_type = self.env.ref("party_member_points.mail_activity_type_warning_talk")
+        for result in self.sudo():
+            result.member_id.activity_schedule(
+                activity_type_id=activity_type.id,
+                user_id=result.member_id.organization_id._get_responsible_user().id,
+                summary=self.env._("Warning talk with %s", result.member_id.name),
+                note=self.env._("%(name)s's points of %(year)s (%(total)s) are below the warning level: hold a warning "
+                                "talk. Warned two years running, the member is proposed Unqualified in the "
+                                "democratic evaluation.", name=result.member_id.name, year=result.year,
+                                total=result.total))
 
     @api.model
     def _cron_year_end(self):

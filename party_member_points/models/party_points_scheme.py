@@ -77,6 +77,11 @@ class PartyPointsScheme(models.Model):
         string="Core Bar (%)", default=70.0,
         help="A member whose core components score below this share of their maximum cannot get four or five "
              "stars.")
+    warning_below = fields.Float(
+        string="Warning below (points)", default=0.0,
+        help="A rated member whose year total is below this is warned (警示) and the branch holds a talk; warned two "
+             "years running, the member is proposed Unqualified in the democratic evaluation (S003 P4 第二十四条: "
+             "60). 0: no warning.")
     excellent_needs_stars = fields.Boolean(
         string="Excellent only with Four or Five Stars",
         help="The grade Excellent is given only to four- and five-star members; others at the excellent threshold "
@@ -172,6 +177,7 @@ class PartyPointsScheme(models.Model):
             "floor_mode": self.floor_mode,
             "core_bar_percent": self.core_bar_percent,
             "core_bar_points": self.core_bar_points,
+            "warning_below": self.warning_below,
             "carry_over_percent": self.carry_over_percent,
             "veto_six_months": self.veto_six_months,
             "veto_sanction": self.veto_sanction,

@@ -288,3 +288,22 @@ class TestPointsResults(PartyPointsCase):
         self.Result._compute_year(self.YEAR, member)
         self.assertEqual(self._result(member).veto_reason, reason)
         self.assertEqual(self._result(member).total, 91.0)
+
+    def test_warning_below_sixty_and_talk(self):
+        """S003 P4 第二十四条: a rated member's year total under 60 is warned (警示), with a talk with the branch's
+        secretary when the year is made final; members not rated are not warned."""
+        low = self._member("Low Points", org=self.default_branch)
+        fine = self._member("Enough Points", org=self.default_branch)
+        newcomer = self._member("Newcomer", org=self.default_branch, stage="probationary",
+                                join_date=date(self.YEAR, 3, 1), full_member_date=False)
+        self.Entry._post_automatic(low, "mobilization_commendation", date=date(self.YEAR, 3, 1))
+        for code in ("evaluation_excellent", "evaluation_qualified", "evaluation_basic", "commendation_province",
+                     "mobilization_commendation", "mobilization_commendation"):
+            self.Entry._post_automatic(fine, code, date=date(self.YEAR, 3, 1))
+        results = self.Result._compute_year(self.YEAR, low | fine | newcomer, final=True)
+        warned = {result.member_id: result.warning for result in results}
+        self.assertEqual(warned, {low: True, fine: False, newcomer: False})
+        talk = low.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("party_member_points.mail_activity_type_warning_talk"))
+        self.assertEqual(talk.user_id, self.user_other_secretary, "the branch secretary holds the talk")
+        self.assertFalse(fine.activity_ids.filtered(lambda a: a.activity_type_id == talk.activity_type_id))
