@@ -179,6 +179,9 @@ class PartyMember(models.Model):
     serving_sentence = fields.Boolean(string="Serving a Sentence")
     hardship = fields.Boolean(string="Hardship")
     is_village_cadre = fields.Boolean(string="Village Cadre")
+    is_leading_cadre = fields.Boolean(
+        string="Leading Cadre", tracking=True,
+        help="A leading cadre (党员领导干部) earns points but is not star-rated nor graded (S003 P4 第五条).")
     without_post = fields.Boolean(string="Member without Post")
     key_attention = fields.Boolean(string="Key Attention")
     sanction_ids = fields.One2many("party.member.sanction", "member_id", string="Sanctions")

@@ -296,14 +296,25 @@ def member_year_figures(components, ledger, total_method="sum", floor_mode="comp
     return {"lines": lines, "quarters": [t1, t2, t3, t4], "earned": earned, "carry": carry, "core_ok": core_ok}
 
 
-def not_graded_key(stage, join_date, frail_exempt, year):
-    """Why a member earning points is not graded in ``year``: ``probationary`` (their points decide on-time
-    confirmation), ``joined`` (joined during the year), ``exempt`` (frail or ill, exemption approved); None when
-    graded."""
+def not_graded_key(stage, join_date, frail_exempt, year, leading_cadre=False, transferred_in=False):
+    """Why a member earning points is not graded nor star-rated in ``year`` (None when graded):
+
+    - ``probationary``: their points decide on-time confirmation;
+    - ``joined``: joined the party during the year (S003 P4 第六条 "当年新发展党员…不参加评星定级");
+    - ``transferred``: transferred in from outside during the year (第六条 "市外新转入党员纳入积分管理，不参加评星
+      定级");
+    - ``leading_cadre``: a leading cadre (第五条 "党员领导干部…纳入积分管理，不参与评星定级");
+    - ``exempt``: frail or ill, exemption approved (第七条: left out of points management altogether; kept for the
+      results of a member exempted after their result was made).
+    """
     if stage == "probationary":
         return "probationary"
     if join_date and join_date.year >= year:
         return "joined"
+    if transferred_in:
+        return "transferred"
+    if leading_cadre:
+        return "leading_cadre"
     if frail_exempt:
         return "exempt"
     return None

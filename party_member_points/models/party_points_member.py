@@ -103,5 +103,7 @@ class PartyMember(models.Model):
 
     @api.model
     def _points_earning_domain(self):
-        """Members who earn points: probationary and full members in normal status."""
-        return [("status", "=", "normal"), ("stage", "in", ("probationary", "full"))]
+        """Members who earn points: probationary and full members in normal status, except the frail or ill members
+        whose exemption was approved (S003 P4 第七条: "经本人申请，党支部研究同意…可不参加积分管理、评星定级")."""
+        return [("status", "=", "normal"), ("stage", "in", ("probationary", "full")),
+                "|", ("is_frail", "=", False), ("frail_exempt_approved", "=", False)]

@@ -166,6 +166,8 @@ class PartyPointsResult(models.Model):
             "probationary": self.env._("Probationary member"),
             "joined": self.env._("Joined this year"),
             "exempt": self.env._("Exempt (frail or ill)"),
+            "transferred": self.env._("Transferred in from outside this year"),
+            "leading_cadre": self.env._("Leading cadre (not rated)"),
             "six_months": self.env._("six months without org life or dues"),
             "sanction": self.env._("sanction during the year"),
             "sentence": self.env._("criminal proceedings"),
@@ -176,7 +178,8 @@ class PartyPointsResult(models.Model):
     def _not_graded_reason(self, member, year):
         """Members who earn points but are not graded: probationary members (their points decide on-time
         confirmation), members who joined during the year, exempt frail members (graded by evaluation only)."""
-        key = not_graded_key(member.stage, member.join_date, member.is_frail and member.frail_exempt_approved, year)
+        key = not_graded_key(member.stage, member.join_date, member.is_frail and member.frail_exempt_approved, year,
+                             leading_cadre=member.is_leading_cadre)
         return self._year_texts()[key] if key else False
 
     @api.model
@@ -261,7 +264,11 @@ class PartyPointsResult(models.Model):
                             WHERE s.member_id = m.id AND s.date_start <= %(last)s
                               AND (s.date_end IS NULL OR s.date_end >= %(first)s)),
                    cur.id, cur.state, COALESCE(cur.veto_manual, FALSE), cur.veto_manual_reason,
-                   COALESCE(prev.total, 0.0), COALESCE(cur.stars, 0), COALESCE(cur.honour, FALSE)
+                   COALESCE(prev.total, 0.0), COALESCE(cur.stars, 0), COALESCE(cur.honour, FALSE),
+                   COALESCE(m.is_leading_cadre, FALSE),
+                   EXISTS (SELECT 1 FROM party_member_transfer t
+                            WHERE t.member_id = m.id AND t.direction = 'in' AND t.state = 'approved'
+                              AND t.date >= %(first)s AND t.date <= %(last)s)
               FROM party_member m
          LEFT JOIN party_points_result cur ON cur.member_id = m.id AND cur.year = %(year)s
          LEFT JOIN party_points_result prev ON prev.member_id = m.id AND prev.year = %(previous)s
@@ -269,7 +276,7 @@ class PartyPointsResult(models.Model):
         """, year=year, previous=year - 1, first=date(year, 1, 1), last=date(year, 12, 31), ids=list(member_ids)))
         keys = ("id", "organization_id", "party_group_id", "company_id", "stage", "join_date", "frail_exempt",
                 "veto_candidate", "serving_sentence", "sanctioned", "result_id", "state", "veto_manual",
-                "veto_manual_reason", "previous_total", "old_stars", "old_honour")
+                "veto_manual_reason", "previous_total", "old_stars", "old_honour", "leading_cadre", "transferred_in")
         facts = {row[0]: dict(zip(keys, row)) for row in self.env.cr.fetchall()}
         # the six-month veto of the year is judged from the months of that year (up to today for the year under
         # way), from the records: never from the register's current flag
@@ -314,7 +321,8 @@ class PartyPointsResult(models.Model):
         total = round_half_up(earned + carry)
         if veto_reason and settings["veto_outcome"] == "void":
             total = 0.0
-        not_graded = not_graded_key(fact["stage"], fact["join_date"], fact["frail_exempt"], year)
+        not_graded = not_graded_key(fact["stage"], fact["join_date"], fact["frail_exempt"], year,
+                                    fact["leading_cadre"], fact["transferred_in"])
         grade = False
         if not not_graded:
             grade = "unqualified" if veto_reason else grade_for_points(total, settings["grades"])

@@ -128,25 +128,38 @@ class TestPointsResults(PartyPointsCase):
         self.assertIn("Refused the assigned work", self._result(clean).veto_reason)
 
     def test_members_earning_but_not_graded(self):
+        """S003 P4 第五条–第七条: probationary members, members who joined or were transferred in from outside during
+        the year and leading cadres earn points but are not graded nor star-rated; frail members whose exemption was
+        approved are left out of points management altogether."""
         probationer = self._member("Probationer", org=self.seven, stage="probationary", full_member_date=False,
                                    join_date=party_today(self.env).replace(day=1))
         newcomer = self._member("Newcomer", org=self.seven, join_date=date(self.YEAR, 3, 1),
                                 full_member_date=date(self.YEAR + 1, 3, 1))
+        cadre = self._member("Leading Cadre", org=self.seven, is_leading_cadre=True)
+        incomer = self._member("Transferred In", org=self.seven)
+        transfer = self.env["party.member.transfer"].create({
+            "member_id": incomer.id, "direction": "in", "from_external": "外市某村党支部",
+            "to_organization_id": self.seven.id, "date": date(self.YEAR, 5, 1), "reason": "迁入"})
+        transfer.action_submit()
+        transfer.with_user(self.user_upper).action_approve()
         frail = self._member("Frail", org=self.seven, is_frail=True, frail_exempt_approved=True)
         graded = self._member("Graded", org=self.seven)
-        for member in (probationer, newcomer, frail, graded):
+        rated_out = (probationer, newcomer, cadre, incomer)
+        for member in rated_out + (frail, graded):
             self._give(member, 95, year=self.YEAR)
-        self.Result._compute_year(self.YEAR, probationer | newcomer | frail | graded)
-        reasons = {m: self._result(m).not_graded_reason for m in (probationer, newcomer, frail)}
+        self.Result._compute_year(self.YEAR, probationer | newcomer | cadre | incomer | frail | graded)
+        reasons = {m: self._result(m).not_graded_reason for m in rated_out}
         self.assertEqual(reasons, {probationer: "Probationary member", newcomer: "Joined this year",
-                                   frail: "Exempt (frail or ill)"})
-        for member in (probationer, newcomer, frail):
+                                   cadre: "Leading cadre (not rated)",
+                                   incomer: "Transferred in from outside this year"})
+        for member in rated_out:
             result = self._result(member)
             self.assertFalse(result.graded)
             self.assertFalse(result.grade)
             self.assertEqual(result.stars, 0)
             self.assertEqual(result.total, 95.0, "they still earn points")
             self.assertTrue(result.rank_branch)
+        self.assertFalse(self._result(frail), "an approved exemption leaves the member out of points management")
         self.assertEqual(self._result(graded).stars, 5, "alone among the graded: the five-star place")
 
     def test_mean_of_quarters(self):
