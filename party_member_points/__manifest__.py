@@ -42,6 +42,7 @@ system (积分制 / 先锋指数).
         "views/party_points_period_views.xml",
         "views/party_points_appeal_views.xml",
         "views/party_points_result_views.xml",
+        "views/party_points_star_review_views.xml",
         "views/party_member_views_points.xml",
         "views/party_menus.xml",
         "views/party_organization_overview_views.xml",

@@ -29,3 +29,5 @@ from . import party_hr_performance_report
 from . import ir_actions_report
 from . import party_organization_overview
 from . import mail_message
+from . import party_points_star_review
+from . import party_points_star_review_line

@@ -129,6 +129,13 @@ def grade_with_stars(grade, stars, excellent_needs_stars=False):
     return grade
 
 
+def star_levels_needing_approval(stars):
+    """S003 P4 第十八条: "拟评定为四星级党员的须报上级党组织审批，拟评定为五星级党员的须报上级党（工）委审批" — the
+    star levels of a branch's proposal that need an upper approval: 4 (by the upper party organization) and 5 (by
+    the upper party committee); three stars and fewer are decided by the members' meeting."""
+    return sorted({level for level in stars if level in (4, 5)})
+
+
 def star_quota(participants, percent, small_branch_size=0, small_branch_minimum=0):
     """Maximum number of members of a star level in a branch: ``percent`` of the participants rounded
     down; a branch with fewer than ``small_branch_size`` participants may still name

@@ -94,12 +94,21 @@ class PartyPointsResult(models.Model):
                                  help="A veto item found by the branch (e.g. a serious violation) not known to the "
                                       "register.")
     veto_manual_reason = fields.Char(string="Manual Veto Reason", tracking=True)
+    stars_approved = fields.Integer(
+        string="Approved Stars", readonly=True,
+        help="Stars approved by the star rating of the year (proposed by the committee, voted by the members' "
+             "meeting, approved by the upper levels for four and five stars, published): the honour roll shows "
+             "these.")
+    approved_star_rating = fields.Selection(STAR_RATINGS, compute="_compute_approved_star_rating", store=True,
+                                            string="Approved Star Rating")
+    star_review_id = fields.Many2one("party.points.star.review", string="Star Rating Review", readonly=True)
     warning = fields.Boolean(string="Warned", readonly=True, index=True,
                              help="Year total below the scheme's warning level (警示, S003 P4 第二十四条): the branch "
                                   "holds a talk; warned two years running, the member is proposed Unqualified in "
                                   "the democratic evaluation.")
     honour = fields.Boolean(string="Honour Roll", readonly=True,
-                            help="Five-star or excellent member: shown on the honour roll.")
+                            help="Excellent member, or five stars approved by the star rating: shown on the honour "
+                                 "roll.")
     # made final by the year's computation, announced in the branch's chatter (see _year_announce_final)
     state = fields.Selection([("draft", "Provisional"), ("final", "Final")], default="draft", required=True,
                              readonly=True)
@@ -123,6 +132,11 @@ class PartyPointsResult(models.Model):
     def _compute_star_rating(self):
         for result in self:
             result.star_rating = star_rating(result.stars)
+
+    @api.depends("stars_approved")
+    def _compute_approved_star_rating(self):
+        for result in self:
+            result.approved_star_rating = star_rating(result.stars_approved)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -404,8 +418,8 @@ class PartyPointsResult(models.Model):
                 if "component_lines" in row:  # a result computed now (not a final or other one)
                     row["grade"] = grade_with_stars(row["grade"], row["stars"], scheme.excellent_needs_stars)
         for row in rows:
-            row["honour"] = bool(row["graded"] and not row["veto"]
-                                 and (row["stars"] == 5 or row["grade"] == "excellent"))
+            # computed stars are a proposal: five stars reach the honour roll once approved (party.points.star.review)
+            row["honour"] = bool(row["graded"] and not row["veto"] and row["grade"] == "excellent")
 
     # columns computed by _compute_year
     _YEAR_COLUMNS = (

@@ -1,8 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import freeze_time, tagged
 from odoo.addons.party_member_points.tools.clock import party_today
 
 from .test_points_common import PartyPointsCase
@@ -320,3 +320,61 @@ class TestPointsResults(PartyPointsCase):
             lambda a: a.activity_type_id == self.env.ref("party_member_points.mail_activity_type_warning_talk"))
         self.assertEqual(talk.user_id, self.user_other_secretary, "the branch secretary holds the talk")
         self.assertFalse(fine.activity_ids.filtered(lambda a: a.activity_type_id == talk.activity_type_id))
+
+    def test_star_rating_proposed_voted_approved_published(self):
+        """S003 P4 第十八条: computed stars are a proposal of the committee, voted by the members' meeting; four
+        stars are approved by the upper party organization and five by the upper committee (activities); the
+        stars are published, then final, and only approved stars reach the results and the honour roll."""
+        self.seven.secretary_id = self.user_secretary
+        members = self.Member.browse()
+        for index, total in enumerate([99, 98, 97, 96, 95, 94, 93]):
+            members |= self._member(f"Star {index}", org=self.seven)
+            self._give(members[-1:], total)
+        results = self.Result._compute_year(self.YEAR, members, final=True)
+        by_member = {result.member_id: result for result in results}
+        Review = self.env["party.points.star.review"].with_user(self.user_secretary)
+        with self.assertRaises(UserError, msg="the proposal is taken from the results"):
+            Review.create({"organization_id": self.seven.id, "year": self.YEAR,
+                           "line_ids": [Command.create({"result_id": results[0].id, "proposed_stars": 5})]})
+        review = Review.create({"organization_id": self.seven.id, "year": self.YEAR})
+        self.assertEqual(sorted(review.line_ids.mapped("proposed_stars"), reverse=True), [5, 4, 4, 3, 3, 2, 2])
+        self.assertFalse(any(by_member[m].stars_approved for m in members), "nothing approved yet")
+        today = party_today(self.env["party.points.star.review"])
+        review.write({"meeting_date": today, "meeting_present": 7, "meeting_votes_for": 3})
+        with self.assertRaisesRegex(UserError, "not carried"):
+            review.action_record_vote()
+        review.write({"meeting_votes_for": 6, "resolution_ref": "党员大会决议 2号"})
+        review.action_record_vote()
+        with self.assertRaises(UserError, msg="the vote of the meeting is recorded"):
+            review.write({"meeting_votes_for": 7})
+        review.action_submit()
+        self.assertEqual(review.state, "submitted")
+        approvals = review.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("party_member_points.mail_activity_type_star_approval"))
+        self.assertEqual(approvals.user_id, self.user_upper, "the town committee approves four and five stars")
+        with self.assertRaises(UserError, msg="the branch does not approve its own stars"):
+            review.action_approve_five()
+        upper_review = review.with_user(self.user_upper)
+        four_line = upper_review.line_ids.filtered(lambda line: line.proposed_stars == 4)[:1]
+        with self.assertRaises(UserError, msg="never more stars than proposed"):
+            four_line.approved_stars = 5
+        four_line.approved_stars = 3
+        with self.assertRaises(UserError, msg="the branch does not change the stars"):
+            review.line_ids.filtered(lambda line: line.proposed_stars == 3)[:1].approved_stars = 2
+        upper_review.action_approve_four()
+        self.assertEqual(review.state, "submitted", "five stars still wait for the upper committee")
+        upper_review.action_approve_five()
+        self.assertEqual(review.state, "published")
+        self.assertGreaterEqual((review.publication_end - review.publication_start).days, 4, "公示 of 5 days")
+        with self.assertRaisesRegex(UserError, "published until"):
+            review.action_done()
+        with freeze_time(fields.Datetime.now() + timedelta(days=8)):
+            review.action_done()
+        self.assertEqual(review.state, "done")
+        approved = {m: by_member[m].stars_approved for m in members}
+        self.assertEqual(sorted(approved.values(), reverse=True), [5, 4, 3, 3, 3, 2, 2])
+        five = by_member[members[0]]
+        self.assertTrue(five.honour)
+        self.assertEqual(five.approved_star_rating, "5")
+        with self.assertRaises(UserError):
+            review.unlink()
