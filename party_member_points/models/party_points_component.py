@@ -25,6 +25,13 @@ class PartyPointsComponent(models.Model):
         string="Core Component",
         help="Basic components (organizational life, study, rules): below the scheme's core bar a member cannot "
              "get four or five stars.")
+    count_limit = fields.Integer(
+        string="Count Limit",
+        help="Most entries of this component per limit period, whatever the rule: e.g. one public evaluation each "
+             "half-year, twice a year (S003 P9). 0 means no limit.")
+    limit_period = fields.Selection(
+        [("quarter", "Quarter"), ("half_year", "Half-year"), ("year", "Year")], default="half_year",
+        string="Limit Period", required=True)
     note = fields.Text(translate=True)
 
     _sql_constraints = [
@@ -39,10 +46,10 @@ class PartyPointsComponent(models.Model):
             else:
                 component.display_name = component.name
 
-    @api.constrains("max_points", "start_points")
+    @api.constrains("max_points", "start_points", "count_limit")
     def _check_points(self):
         for component in self:
-            if component.max_points < 0 or component.start_points < 0:
+            if component.max_points < 0 or component.start_points < 0 or component.count_limit < 0:
                 raise ValidationError(self.env._("%s: maximum and starting points cannot be negative.",
                                                  component.name))
             if component.max_points and component.start_points > component.max_points:

@@ -642,6 +642,7 @@ class PartyPointsEntry(models.Model):
         # pairs under a maximum
         rule_members = defaultdict(set)
         component_members = defaultdict(set)
+        counted_members = set()
         for item in items:
             info = settings[item["rule"].id]
             member_id, points = item["member"].id, item["points"]
@@ -649,6 +650,8 @@ class PartyPointsEntry(models.Model):
                 rule_members[info["period"]].add((member_id, info["rule"]))
             if points > 0 and info["comp_max"]:
                 component_members[info["scoring"]].add((member_id, info["component"]))
+            if info["comp_count_limit"]:
+                counted_members.add((member_id, info["component"]))
         domain = [("state", "=", "posted"), ("is_reversed", "=", False), ("reversed_entry_id", "=", False),
                   ("date", ">=", first), ("date", "<=", last)]
         Entry = self.sudo().with_context(active_test=False)
@@ -669,7 +672,17 @@ class PartyPointsEntry(models.Model):
                     ["member_id", "component_id", f"date:{scoring}"], ["points:sum"]):
                 component_sums[(member.id, component.id, start)] = total
 
+        # entries of the components that have a count limit, per quarter (folded into half-years or years below)
+        component_counts = defaultdict(int)
+        if counted_members:
+            for member, component, quarter, count in Entry._read_group(
+                    domain + [("member_id", "in", list({m for m, _c in counted_members})),
+                              ("component_id", "in", list({c for _m, c in counted_members}))],
+                    ["member_id", "component_id", "date:quarter"], ["__count"]):
+                component_counts[(member.id, component.id, quarter)] += count
         period_labels = dict(self.env["party.points.rule"]._fields["limit_period"]._description_selection(self.env))
+        component_periods = dict(
+            self.env["party.points.component"]._fields["limit_period"]._description_selection(self.env))
         results = []
         for item in items:
             member_id, day, requested = item["member"].id, item["date"], item["points"]
@@ -683,6 +696,18 @@ class PartyPointsEntry(models.Model):
                 allowed = 0.0
                 notes.append(self.env._("count limit of %(limit)s per %(period)s reached",
                                         limit=info["count_limit"], period=period_labels[info["period"]]))
+            count_key = None
+            if info["comp_count_limit"]:
+                count_start = period_start(day, info["comp_period"])
+                count_key = (member_id, info["component"], count_start)
+                used = sum(count for (m, c, quarter), count in component_counts.items()
+                           if m == member_id and c == info["component"]
+                           and period_start(fields.Date.to_date(quarter), info["comp_period"]) == count_start)
+                if used >= info["comp_count_limit"]:
+                    allowed = 0.0
+                    notes.append(self.env._("“%(component)s” is counted %(limit)s times per %(period)s",
+                                            component=info["comp_name"], limit=info["comp_count_limit"],
+                                            period=component_periods[info["comp_period"]]))
             if allowed and info["cap"]:
                 capped = apply_magnitude_cap(rule_sums[rule_key], allowed, info["cap"])
                 if capped != allowed:
@@ -705,6 +730,8 @@ class PartyPointsEntry(models.Model):
                 rule_counts[rule_key] += 1
                 if allowed > 0:
                     component_sums[component_key] += allowed
+                if count_key:
+                    component_counts[(member_id, info["component"], count_key[2])] += 1
         return results
 
     @api.model
@@ -719,6 +746,7 @@ class PartyPointsEntry(models.Model):
                 "comp_start": component.start_points, "comp_name": component.name,
                 "scoring": "quarter" if scheme.total_method == "mean_quarters" else "year",
                 "floor": scheme.floor_mode, "starts": sum(scheme.component_ids.mapped("start_points")),
+                "comp_count_limit": component.count_limit, "comp_period": component.limit_period,
             }
         return settings
 

@@ -256,6 +256,7 @@ class PartyPointsResult(models.Model):
                 rows.append(self._year_row(fact, settings[scheme.id], year, ledger.get(member_id, {}), texts))
             others = self._year_others(year, todo)
             self._year_rank(rows + others)
+            self._year_top_ten_clean_basic(year, rows + others)
             branch_ids = set(organizations.ids)
             self._year_stars(rows + [row for row in others if row["organization_id"] in branch_ids],
                              {scheme.id: scheme for scheme in schemes.values()})
@@ -264,6 +265,8 @@ class PartyPointsResult(models.Model):
         if final:
             self._year_announce_final(year, rows)
             results.filtered("warning")._schedule_warning_talks()
+            results.filtered(lambda r: r.bottom_ten and r.graded and r.scheme_id.bottom_ten_barred
+                             and not r.warning)._schedule_warning_talks(bottom_ten=True)
         return results.with_env(self.env)
 
     @api.model
@@ -394,11 +397,35 @@ class PartyPointsResult(models.Model):
             row["bottom_ten"] = row["rank_branch"] > size - tenth and size > 1
 
     @api.model
+    def _year_top_ten_clean_basic(self, year, rows):
+        """S003 P8 (二): "对积分排名靠前10%的党员，在基本分无扣分的前提下，作为评先评优的推荐对象" — in the schemes that
+        say so, a member of the top 10 % who lost points during the year is not on the top 10 % list. In P8 every
+        deduction (absence, late dues, breaches: the 扣分 part) is a duty of the basic points not fulfilled, so any
+        deduction of the year counts. One query, only when such a scheme is concerned."""
+        Scheme = self.env["party.points.scheme"].sudo()
+        flagged = {scheme.id for scheme in Scheme.browse({row["scheme_id"] for row in rows if row["scheme_id"]})
+                   if scheme.top_ten_clean_basic}
+        candidates = [row for row in rows if row["top_ten"] and row["scheme_id"] in flagged]
+        if not candidates:
+            return
+        self.env.cr.execute(SQL("""
+            SELECT DISTINCT e.member_id
+              FROM party_points_entry e
+             WHERE e.member_id = ANY(%s) AND e.state = 'posted' AND e.year = %s AND e.points < 0
+               AND NOT COALESCE(e.is_reversed, FALSE) AND e.reversed_entry_id IS NULL
+        """, [row["member_id"] for row in candidates], year))
+        deducted = {member_id for (member_id,) in self.env.cr.fetchall()}
+        for row in candidates:
+            if row["member_id"] in deducted:
+                row["top_ten"] = False
+
+    @api.model
     def _year_stars(self, rows, schemes):
         """Set the stars and the honour roll flag of the results ``rows`` (every result of the branches
         concerned): the graded members of each branch and scheme get their stars with the quotas
         (:func:`assign_stars`)."""
         groups = {}
+        bottom_barred = {scheme_id for scheme_id, scheme in schemes.items() if scheme.bottom_ten_barred}
         for row in rows:
             row["stars"] = 0
             if row["graded"]:
@@ -418,8 +445,10 @@ class PartyPointsResult(models.Model):
                 if "component_lines" in row:  # a result computed now (not a final or other one)
                     row["grade"] = grade_with_stars(row["grade"], row["stars"], scheme.excellent_needs_stars)
         for row in rows:
-            # computed stars are a proposal: five stars reach the honour roll once approved (party.points.star.review)
-            row["honour"] = bool(row["graded"] and not row["veto"] and row["grade"] == "excellent")
+            # computed stars are a proposal: five stars reach the honour roll once approved (party.points.star.review);
+            # S003 P8 (三): the bottom 10 % are barred from honours where the scheme says so
+            barred = row["bottom_ten"] and row["scheme_id"] in bottom_barred
+            row["honour"] = bool(row["graded"] and not row["veto"] and row["grade"] == "excellent" and not barred)
 
     # columns computed by _compute_year
     _YEAR_COLUMNS = (
@@ -492,7 +521,7 @@ class PartyPointsResult(models.Model):
                     year=year, count=counts[branch.id])
                 for branch in branches})
 
-    def _schedule_warning_talks(self):
+    def _schedule_warning_talks(self, bottom_ten=False):
         """A warning talk (警示谈话) with each warned member of a year made final: an activity on the member for the
         branch's secretary (S003 P4 第二十四条)."""
         activity_type = self.env.ref("party_member_points.mail_activity_type_warning_talk")
@@ -501,10 +530,13 @@ class PartyPointsResult(models.Model):
                 activity_type_id=activity_type.id,
                 user_id=result.member_id.organization_id._get_responsible_user().id,
                 summary=self.env._("Warning talk with %s", result.member_id.name),
-                note=self.env._("%(name)s's points of %(year)s (%(total)s) are below the warning level: hold a warning "
-                                "talk. Warned two years running, the member is proposed Unqualified in the "
-                                "democratic evaluation.", name=result.member_id.name, year=result.year,
-                                total=result.total))
+                note=self.env._("%(name)s is in the bottom 10 %% of the branch for %(year)s (%(total)s points): "
+                                "barred from honours, hold a talk and set a time to improve (S003 P8).",
+                                name=result.member_id.name, year=result.year, total=result.total) if bottom_ten else
+                self.env._("%(name)s's points of %(year)s (%(total)s) are below the warning level: hold a warning "
+                           "talk. Warned two years running, the member is proposed Unqualified in the "
+                           "democratic evaluation.", name=result.member_id.name, year=result.year,
+                           total=result.total))
 
     @api.model
     def _cron_year_end(self):

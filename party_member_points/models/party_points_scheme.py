@@ -82,6 +82,13 @@ class PartyPointsScheme(models.Model):
         help="A rated member whose year total is below this is warned (警示) and the branch holds a talk; warned two "
              "years running, the member is proposed Unqualified in the democratic evaluation (S003 P4 第二十四条: "
              "60). 0: no warning.")
+    top_ten_clean_basic = fields.Boolean(
+        string="Top 10 % without Basic Deductions",
+        help="A member of the top 10 % who lost points (a deduction) during the year is not on the top 10 % list "
+             "recommended for honours (S003 P8: 在基本分无扣分的前提下).")
+    bottom_ten_barred = fields.Boolean(
+        string="Bottom 10 % Barred from Honours",
+        help="The bottom 10 % of a branch are barred from honours and the branch holds a talk (S003 P8).")
     excellent_needs_stars = fields.Boolean(
         string="Excellent only with Four or Five Stars",
         help="The grade Excellent is given only to four- and five-star members; others at the excellent threshold "

@@ -429,3 +429,27 @@ class TestPointsAccess(PartyPointsCase):
             self.assertEqual(form.points_year_total, 7.0)
             self.assertEqual(form.points_scheme_id, self.scheme)
         self.assertIn("Life", member.points_summary_html)
+
+
+@tagged("post_install", "-at_install")
+class TestComponentCountLimit(PartyPointsCase):
+    """S003 P9: the public evaluation (群众评议) is held every half-year, 5 points each at most, 10 a year; the party
+    evaluation twice a year, 10 each, 20 a year: one entry of the component per half-year, whatever the grade."""
+
+    def test_public_evaluation_twice_a_year(self):
+        p9 = self.env.ref("party_member_points.scheme_p9")
+        branch = self.env["party.organization"].create({
+            "name": "P9 Community Branch", "kind": "branch", "parent_id": self.town.id, "points_scheme_id": p9.id})
+        member = self._member("P9 Member", org=branch)
+        Entry = self.Entry
+        first = Entry._post_automatic(member, "public_evaluation_excellent", date=date(self.YEAR, 3, 1))
+        self.assertEqual(first.points, 5.0)
+        again = Entry._post_automatic(member, "public_evaluation_qualified", date=date(self.YEAR, 5, 1))
+        self.assertFalse(again, "one public evaluation per half-year, whatever the grade")
+        second = Entry._post_automatic(member, "public_evaluation_excellent", date=date(self.YEAR, 9, 1))
+        self.assertEqual(second.points, 5.0, "the second half-year")
+        self.assertFalse(Entry._post_automatic(member, "public_evaluation_basic", date=date(self.YEAR, 12, 1)))
+        public = self.env.ref("party_member_points.component_p9_public_eval")
+        self.assertEqual(self._total(member, public), 10.0, "10 a year at most")
+        self.assertEqual(Entry._post_automatic(member, "public_evaluation_excellent",
+                                               date=date(self.YEAR + 1, 2, 1)).points, 5.0, "a new year")

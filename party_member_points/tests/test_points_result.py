@@ -378,3 +378,28 @@ class TestPointsResults(PartyPointsCase):
         self.assertEqual(five.approved_star_rating, "5")
         with self.assertRaises(UserError):
             review.unlink()
+
+    def test_p8_top_ten_without_deduction_and_bottom_ten_barred(self):
+        """S003 P8: the top 10 % are recommended for honours only with no deduction in the year; the bottom 10 % are
+        barred from honours and get a talk."""
+        p8 = self.env.ref("party_member_points.scheme_p8")
+        branch = self.env["party.organization"].create({
+            "name": "P8 Office Branch", "kind": "branch", "parent_id": self.town.id, "points_scheme_id": p8.id,
+            "secretary_id": self.user_secretary.id})
+        members = self.Member.browse()
+        for index in range(10):
+            members |= self._member(f"P8 {index}", org=branch)
+            self.Entry._post_automatic(members[-1:], "speech_contest", date=date(self.YEAR, 4, 1),
+                                       points=200.0 - 10 * index)
+        top, bottom = members[0], members[-1]
+        self.Entry._post_automatic(top, "absence_unexcused", date=date(self.YEAR, 5, 1))
+        results = self.Result._compute_year(self.YEAR, members, final=True)
+        by_member = {result.member_id: result for result in results}
+        self.assertEqual(by_member[top].rank_branch, 1)
+        self.assertFalse(by_member[top].top_ten, "first of the branch, but lost points: not on the top 10 % list")
+        self.assertTrue(by_member[bottom].bottom_ten)
+        self.assertEqual(by_member[bottom].grade, "excellent")
+        self.assertFalse(by_member[bottom].honour, "excellent, but the bottom 10 % are barred from honours")
+        talk = bottom.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("party_member_points.mail_activity_type_warning_talk"))
+        self.assertEqual(talk.user_id, self.user_secretary)
