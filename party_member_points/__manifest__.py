@@ -43,11 +43,13 @@ system (积分制 / 先锋指数).
         "views/party_points_appeal_views.xml",
         "views/party_points_result_views.xml",
         "views/party_points_star_review_views.xml",
+        "views/party_points_commitment_views.xml",
         "views/party_member_views_points.xml",
         "views/party_menus.xml",
         "views/party_organization_overview_views.xml",
         "views/hr_employee_views.xml",
         "views/party_portal_templates.xml",
+        "views/party_commitment_portal_templates.xml",
     ],
     "demo": [
         "demo/party_demo.xml",

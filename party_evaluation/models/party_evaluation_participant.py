@@ -134,6 +134,8 @@ class PartyEvaluationParticipant(models.Model):
     qualified_share = fields.Float(string="Qualified Share", compute="_compute_shares", groups=OFFICER,
                                    help="Qualified votes of members and public together over all their valid "
                                         "ballots (counted separately, accumulated).")
+    commitment_summary = fields.Text(string="Commitments of the Year", compute="_compute_commitments",
+                                     groups=OFFICER)
     year_points = fields.Float(string="Year's Points", compute="_compute_year_points", groups=OFFICER,
                                help="Points of the member for the campaign's year, from the points register.")
 
@@ -196,6 +198,24 @@ class PartyEvaluationParticipant(models.Model):
         for participant in self:
             participant.is_override = bool(participant.proposed_grade and participant.committee_grade
                                            and participant.committee_grade != participant.proposed_grade)
+
+    def _compute_commitments(self):
+        """The member's commitments of the campaign's year (年初承诺) and their year-end review, shown beside the points
+        (S004: 年初承诺 → 过程积分 → 年终评议 → 结果运用). One query."""
+        Commitment = self.env["party.points.commitment"].sudo()
+        found = {}
+        if self:
+            for commitment in Commitment.search([("member_id", "in", self.member_id.ids),
+                                                 ("year", "in", list(set(self.mapped("year")))),
+                                                 ("state", "in", ("approved", "reviewed"))]):
+                found.setdefault((commitment.year, commitment.member_id.id), []).append(commitment)
+        outcomes = dict(Commitment._fields["outcome"]._description_selection(self.env))
+        for participant in self:
+            lines = []
+            for commitment in found.get((participant.year, participant.member_id.id), []):
+                status = outcomes.get(commitment.outcome) if commitment.outcome else self.env._("not reviewed yet")
+                lines.append(f"{commitment.name} ({status})")
+            participant.commitment_summary = "\n".join(lines) or False
 
     def _compute_year_points(self):
         """Sum of the member's posted points in the campaign's year, read from party_member_points' ledger

@@ -185,6 +185,29 @@ class PartyMember(models.Model):
         return entry
 
     # ------------------------------------------------------------------ appeals
+    def _portal_create_commitment(self, name, category, description=None, items=None):
+        """A member's commitment of the year from the portal, submitted to the branch at once. ``items``: one item
+        a line. Raises a UserError with the reason when something is missing."""
+        self.ensure_one()
+        self._portal_check_own()
+        Commitment = self.env["party.points.commitment"]
+        name = (name or "").strip()
+        if not name:
+            raise UserError(self.env._("Say in a few words what you commit to."))
+        if category not in dict(Commitment._fields["category"].selection):
+            raise UserError(self.env._("Choose the category of the commitment."))
+        lines = [line.strip() for line in (items or "").splitlines() if line.strip()]
+        description = (description or "").strip()
+        if not description and not lines:
+            raise UserError(self.env._("Write what you commit to (a text or items) before submitting."))
+        # portal users read their commitments only: the record is written for them once checked
+        commitment = Commitment.sudo().create({
+            "member_id": self.id, "name": name, "category": category, "description": description or False,
+            "item_ids": [fields.Command.create({"name": line, "sequence": index}) for index, line in enumerate(lines)],
+        })
+        commitment.action_submit()
+        return commitment.sudo(False)
+
     def _portal_create_appeal(self, period_id, reason, entry_id=None, escalated=False):
         """A member's appeal from the portal against the published points of a period (optionally one entry
         of theirs), accepted only in the publication window. Raises a UserError with the reason otherwise."""

@@ -14,3 +14,4 @@ from . import test_access_matrix
 from . import test_integrity
 from . import test_multi_company
 from . import test_time_rules
+from . import test_commitments

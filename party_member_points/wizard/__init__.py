@@ -7,3 +7,4 @@ from . import party_points_appeal_answer_wizard
 from . import party_points_result_wizard
 from . import party_xlsx_export
 from . import party_member_portal_wizard
+from . import party_points_commitment_decision_wizard
