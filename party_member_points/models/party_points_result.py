@@ -1,6 +1,7 @@
 from collections import Counter
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -523,20 +524,34 @@ class PartyPointsResult(models.Model):
 
     def _schedule_warning_talks(self, bottom_ten=False):
         """A warning talk (警示谈话) with each warned member of a year made final: an activity on the member for the
-        branch's secretary (S003 P4 第二十四条)."""
+        branch's secretary (S003 P4 第二十四条; P8 for the bottom 10 %). Created in one batch (a county's year-end
+        warns thousands of members), without a notification e-mail each: the secretary finds them in the
+        activities."""
+        if not self:
+            return self.env["mail.activity"]
         activity_type = self.env.ref("party_member_points.mail_activity_type_warning_talk")
+        model_id = self.env["ir.model"]._get_id("party.member")
+        deadline = party_today(self) + relativedelta(days=activity_type.delay_count or 15)
+        responsible = {}
+        vals_list = []
         for result in self.sudo():
-            result.member_id.activity_schedule(
-                activity_type_id=activity_type.id,
-                user_id=result.member_id.organization_id._get_responsible_user().id,
-                summary=self.env._("Warning talk with %s", result.member_id.name),
-                note=self.env._("%(name)s is in the bottom 10 %% of the branch for %(year)s (%(total)s points): "
-                                "barred from honours, hold a talk and set a time to improve (S003 P8).",
-                                name=result.member_id.name, year=result.year, total=result.total) if bottom_ten else
-                self.env._("%(name)s's points of %(year)s (%(total)s) are below the warning level: hold a warning "
-                           "talk. Warned two years running, the member is proposed Unqualified in the "
-                           "democratic evaluation.", name=result.member_id.name, year=result.year,
-                           total=result.total))
+            member, org = result.member_id, result.organization_id or result.member_id.organization_id
+            if org.id not in responsible:
+                responsible[org.id] = org._get_responsible_user().id
+            values = {"name": member.name, "year": result.year, "total": result.total}
+            if bottom_ten:
+                note = self.env._("%(name)s is in the bottom 10 %% of the branch for %(year)s (%(total)s points): "
+                                  "barred from honours, hold a talk and set a time to improve (S003 P8).", **values)
+            else:
+                note = self.env._("%(name)s's points of %(year)s (%(total)s) are below the warning level: hold a "
+                                  "warning talk. Warned two years running, the member is proposed Unqualified in "
+                                  "the democratic evaluation.", **values)
+            vals_list.append({
+                "res_model_id": model_id, "res_id": member.id, "activity_type_id": activity_type.id,
+                "user_id": responsible[org.id], "date_deadline": deadline, "note": note,
+                "summary": self.env._("Warning talk with %s", member.name),
+            })
+        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
 
     @api.model
     def _cron_year_end(self):
