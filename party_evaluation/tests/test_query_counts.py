@@ -40,5 +40,6 @@ class TestTallyQueryCount(QueryCountMixin, EvaluationCase):
                 self.assertEqual(campaign.participant_ids.mapped("member_qualified"), [size] * size)
             return run
 
-        # 2 of them judge the six-month ground from the records of the year before the meeting (dues, meetings)
-        self.assertQueryCountConstant(prepare, 47)
+        # 3 of them judge the grounds from the records: the six-month ground from the year before the meeting (dues,
+        # meetings), the warnings of the points results of the last two years
+        self.assertQueryCountConstant(prepare, 48)
