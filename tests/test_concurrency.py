@@ -485,3 +485,45 @@ def test_the_same_claim_submitted_twice(registry):
     activities = read(registry, lambda env: env["mail.activity"].search_count(
         [("res_model", "=", "party.points.entry"), ("res_id", "=", entry_id)]))
     assert activities == 1
+
+
+def test_ballot_traces_are_rewritten_after_entry_and_tally(registry):
+    """A ballot typed on the booth terminal through the entry screen, then the tally, each committed: the entry
+    screen's rows are gone and its tables were rewritten after the commit, and so were the ballot tables after the
+    tally: no dead row version keeps a grade, a channel or the order of the ballots (``pgstattuple``)."""
+    def dead(env, tables):
+        env.cr.execute("CREATE EXTENSION IF NOT EXISTS pgstattuple")
+        counts = {}
+        for table in tables:
+            env.cr.execute("SELECT dead_tuple_count FROM pgstattuple(%s)", [table])
+            counts[table] = env.cr.fetchone()[0]
+        return counts
+
+    from odoo.addons.party_evaluation.models.party_evaluation_ballot import BALLOT_TABLES, ENTRY_TABLES
+
+    def open_screen(env):
+        campaign = env["party.evaluation.campaign"].browse(IDS["campaign"])
+        return campaign.action_open_ballot_entry()["res_id"]
+
+    wizard_id = request(registry, IDS["officer1"], open_screen)
+
+    def save(env):
+        wizard = env["party.evaluation.ballot.entry"].browse(wizard_id)
+        wizard.write({"channel": "booth", "line_ids": [odoo.Command.update(line.id, {"grade": "excellent"})
+                                                       for line in wizard.line_ids]})
+        return wizard.action_save_close()
+
+    request(registry, IDS["officer1"], save)
+    assert read(registry, lambda env: env["party.evaluation.ballot.entry.line"].sudo().search_count([])) == 0
+    assert read(registry, lambda env: dead(env, ENTRY_TABLES)) == dict.fromkeys(ENTRY_TABLES, 0)
+
+    def tally(env):
+        campaign = env["party.evaluation.campaign"].browse(IDS["campaign"])
+        return campaign.action_tally()
+
+    request(registry, IDS["officer1"], tally)
+    channels = read(registry, lambda env: env.cr.execute(
+        "SELECT DISTINCT channel, sealed FROM party_evaluation_ballot WHERE campaign_id = %s", [IDS["campaign"]])
+        or env.cr.fetchall())
+    assert channels == [(None, False)], "a ballot kept its channel or its seal after the tally"
+    assert read(registry, lambda env: dead(env, BALLOT_TABLES)) == dict.fromkeys(BALLOT_TABLES, 0)
