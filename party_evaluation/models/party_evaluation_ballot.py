@@ -247,6 +247,18 @@ class PartyEvaluationBallot(models.Model):
         pending.update(tables)
 
     @api.model
+    def _cron_vacuum(self):
+        """Safety net of :meth:`_vacuum_after_commit`: a rewrite keeps the row versions that a transaction still
+        running elsewhere on the server may see; once it has ended, this scheduled action rewrites the ballot
+        and entry tables that still have dead row versions."""
+        self.env.cr.execute("SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) AND n_dead_tup > 0",
+                            [list(BALLOT_TABLES + ENTRY_TABLES)])
+        tables = [row[0] for row in self.env.cr.fetchall()]
+        if tables:
+            self._vacuum_tables(self.env.cr.dbname, tables)
+        return tables
+
+    @api.model
     def _vacuum_tables(self, dbname, tables):
         """``VACUUM FULL`` (or a plain ``VACUUM`` when a table is busy) of ``tables`` in ``dbname`` (system step,
         outside any transaction)."""
