@@ -18,8 +18,10 @@ from . import evaluation_rules as rules
 SEALED_CHANNELS = ("booth", "online")
 # Flag of the ballot's own writes on its lines (grades are changed through the ballot only).
 LINES_FLAG = "evaluation_ballot_lines"
-# Tables whose dead row versions hold grades (or the channel or order of a ballot): rewritten after the tally
-# and after each ballot entered on screen, so that no old version survives (see _vacuum_after_commit).
+# Tables whose dead row versions hold grades (or the channel or order of a ballot): vacuumed after the tally
+# and after each ballot entered on screen, so that no old version survives (see _vacuum_after_commit). The entry
+# screen's tables are small and rewritten (VACUUM FULL); the ballot tables hold every campaign of the county and
+# get a plain VACUUM (no exclusive lock, only the pages with dead versions are visited).
 BALLOT_TABLES = ("party_evaluation_ballot_line", "party_evaluation_ballot", "party_evaluation_ballot_token")
 ENTRY_TABLES = ("party_evaluation_ballot_entry_line", "party_evaluation_ballot_entry")
 
@@ -38,8 +40,8 @@ class PartyEvaluationBallot(models.Model):
     administrator included) until the tally. The tally shuffles the contents of *every* ballot of the round
     (paper, booth and online together) among their rows, rewrites every row and erases the channel, so that the
     anonymity of a voter does not depend on how many voted the same way: ids, numbers, line ids, row versions
-    and channels then say nothing about who voted when or how. The old row versions are removed from the disk
-    after the commit (``VACUUM FULL``, see :meth:`_vacuum_after_commit`).
+    and channels then say nothing about who voted when or how. The old row versions are removed after the
+    commit (``VACUUM``, see :meth:`_vacuum_after_commit`).
     """
 
     _name = "party.evaluation.ballot"
@@ -200,7 +202,7 @@ class PartyEvaluationBallot(models.Model):
         in place, with a permutation drawn by the system's secure random generator); then every ballot row of the
         round loses its channel and its seal. Afterwards every row of the round carries the same transaction (the
         tally's), no row tells its channel, and the order of the rows (ids, numbers, line ids) no longer follows
-        the order in which the ballots were cast. The old row versions are rewritten away after the commit.
+        the order in which the ballots were cast. The old row versions are vacuumed away after the commit.
         Returns the ballots of the round."""
         self.env.flush_all()
         cr = self.env.cr
@@ -235,11 +237,11 @@ class PartyEvaluationBallot(models.Model):
 
     @api.model
     def _vacuum_after_commit(self, tables):
-        """Once the transaction is committed, rewrite ``tables`` (``VACUUM FULL``, from a connection of its own):
-        the row versions that a shuffle, a deletion or an update left behind hold grades, channels and the order
-        of the ballots, and would survive in the data files until PostgreSQL reuses their space. A table rewrite
-        writes the live rows to new files and drops the old ones. When a table is busy for more than a second (a
-        scrutineer's request on it), a plain ``VACUUM`` removes the dead versions instead."""
+        """Once the transaction is committed, vacuum ``tables`` from a connection of its own: the row versions
+        that a shuffle, a deletion or an update left behind hold grades, channels and the order of the ballots.
+        The entry screen's tables are rewritten (``VACUUM FULL``: the live rows go to new files, the old files
+        are dropped; a plain ``VACUUM`` when a table is busy for more than a second), the ballot tables get a
+        plain ``VACUUM``, which removes the dead versions without locking out the other campaigns."""
         cr = self.env.cr
         pending = cr.postcommit.data.setdefault("party_evaluation_vacuum", set())
         if not pending:
@@ -248,9 +250,9 @@ class PartyEvaluationBallot(models.Model):
 
     @api.model
     def _cron_vacuum(self):
-        """Safety net of :meth:`_vacuum_after_commit`: a rewrite keeps the row versions that a transaction still
-        running elsewhere on the server may see; once it has ended, this scheduled action rewrites the ballot
-        and entry tables that still have dead row versions."""
+        """Safety net of :meth:`_vacuum_after_commit`: a vacuum keeps the row versions that a transaction still
+        running elsewhere on the server may see; once it has ended, this scheduled action vacuums the ballot and
+        entry tables that still have dead row versions."""
         self.env.cr.execute("SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) AND n_dead_tup > 0",
                             [list(BALLOT_TABLES + ENTRY_TABLES)])
         tables = [row[0] for row in self.env.cr.fetchall()]
@@ -260,14 +262,16 @@ class PartyEvaluationBallot(models.Model):
 
     @api.model
     def _vacuum_tables(self, dbname, tables):
-        """``VACUUM FULL`` (or a plain ``VACUUM`` when a table is busy) of ``tables`` in ``dbname`` (system step,
-        outside any transaction)."""
+        """``VACUUM FULL`` of the entry screen's tables (or a plain ``VACUUM`` when one is busy), plain
+        ``VACUUM`` of the others, in ``dbname`` (system step, outside any transaction)."""
         with sql_db.db_connect(dbname).cursor() as vcr:
             vcr._cnx.autocommit = True
             vcr.execute("SET lock_timeout = '1s'")
             for table in tables:
-                try:
-                    vcr.execute(SQL("VACUUM FULL %s", SQL.identifier(table)), log_exceptions=False)
-                except errors.LockNotAvailable:
-                    _logger.info("%s is busy: plain VACUUM instead of VACUUM FULL", table)
-                    vcr.execute(SQL("VACUUM %s", SQL.identifier(table)))
+                if table in ENTRY_TABLES:
+                    try:
+                        vcr.execute(SQL("VACUUM FULL %s", SQL.identifier(table)), log_exceptions=False)
+                        continue
+                    except errors.LockNotAvailable:
+                        _logger.info("%s is busy: plain VACUUM instead of VACUUM FULL", table)
+                vcr.execute(SQL("VACUUM %s", SQL.identifier(table)))
