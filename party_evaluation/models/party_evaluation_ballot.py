@@ -1,7 +1,11 @@
+import logging
 import random
 
-from odoo import Command, api, fields, models
+from psycopg2 import errors
+
+from odoo import api, fields, models, sql_db
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, in_workflow
 
@@ -14,6 +18,14 @@ from . import evaluation_rules as rules
 SEALED_CHANNELS = ("booth", "online")
 # Flag of the ballot's own writes on its lines (grades are changed through the ballot only).
 LINES_FLAG = "evaluation_ballot_lines"
+# Tables whose dead row versions hold grades (or the channel or order of a ballot): vacuumed after the tally
+# and after each ballot entered on screen, so that no old version survives (see _vacuum_after_commit). The entry
+# screen's tables are small and rewritten (VACUUM FULL); the ballot tables hold every campaign of the county and
+# get a plain VACUUM (no exclusive lock, only the pages with dead versions are visited).
+BALLOT_TABLES = ("party_evaluation_ballot_line", "party_evaluation_ballot", "party_evaluation_ballot_token")
+ENTRY_TABLES = ("party_evaluation_ballot_entry_line", "party_evaluation_ballot_entry")
+
+_logger = logging.getLogger(__name__)
 
 
 class PartyEvaluationBallot(models.Model):
@@ -24,9 +36,12 @@ class PartyEvaluationBallot(models.Model):
     could tie a ballot to who entered or cast it. Ballots are numbered by a per-campaign counter, not by time.
 
     The order of entry still tells something when the voters cast their ballots one after the other on the
-    booth terminal: such ballots are *sealed* (a global record rule hides them from everyone, administrator
-    included) until the tally, which shuffles their contents among their rows (lines re-created in a random
-    order) before unsealing them. Their ids, numbers and line ids then say nothing about who voted when.
+    booth terminal or online: such ballots are *sealed* (a global record rule hides them from everyone,
+    administrator included) until the tally. The tally shuffles the contents of *every* ballot of the round
+    (paper, booth and online together) among their rows, rewrites every row and erases the channel, so that the
+    anonymity of a voter does not depend on how many voted the same way: ids, numbers, line ids, row versions
+    and channels then say nothing about who voted when or how. The old row versions are removed after the
+    commit (``VACUUM``, see :meth:`_vacuum_after_commit`).
     """
 
     _name = "party.evaluation.ballot"
@@ -44,11 +59,12 @@ class PartyEvaluationBallot(models.Model):
     voter_type = fields.Selection([("member", "Party Member"), ("public", "Mass Representative")],
                                   required=True, default="member", readonly=True)
     channel = fields.Selection(
-        [("paper", "Paper Ballot"), ("booth", "Booth Terminal"), ("online", "Online Ballot")], required=True,
+        [("paper", "Paper Ballot"), ("booth", "Booth Terminal"), ("online", "Online Ballot")],
         default="paper", readonly=True,
         help="Paper ballots are entered by the scrutineers; booth ballots are typed by the voter on the shared "
              "terminal of the secret booth, which is logged in as the scrutineer; online ballots are cast by the "
-             "voter on the member portal with a one-time token.")
+             "voter on the member portal with a one-time token. Erased at the tally, when all the ballots are "
+             "shuffled together.")
     spoiled = fields.Boolean(readonly=True, help="A spoiled ballot counts as cast but not in the tally.")
     sealed = fields.Boolean(readonly=True, index=True,
                             help="Cast on the booth terminal and not tallied yet: nobody can read it.")
@@ -178,22 +194,84 @@ class PartyEvaluationBallot(models.Model):
                         ", ".join(missing[:10].member_id.mapped("name"))))
 
     @api.model
-    def _unseal(self, campaign):
-        """At the tally: shuffle the contents of the current round's sealed ballots among their rows, re-create
-        their lines in a random order, then unseal them. Returns the ballots unsealed."""
-        Ballot = self.sudo().with_context(**{LINES_FLAG: WORKFLOW})
-        sealed = Ballot.search([("campaign_id", "=", campaign.id), ("round", "=", campaign.round),
-                                ("sealed", "=", True)], order="id")
-        if not sealed:
-            return sealed
-        contents = [(ballot.voter_type, ballot.spoiled, [(line.participant_id.id, line.grade)
-                                                         for line in ballot.line_ids]) for ballot in sealed]
+    def _shuffle_round(self, campaign):
+        """At the tally: shuffle the contents of all the ballots of the current round together, whatever their
+        channel (paper, booth terminal, online), rewrite every row, erase the channel and unseal them.
+
+        The grades of the valid ballots of each voter type are permuted among their rows (every line is rewritten
+        in place, with a permutation drawn by the system's secure random generator); then every ballot row of the
+        round loses its channel and its seal. Afterwards every row of the round carries the same transaction (the
+        tally's), no row tells its channel, and the order of the rows (ids, numbers, line ids) no longer follows
+        the order in which the ballots were cast. The old row versions are vacuumed away after the commit.
+        Returns the ballots of the round."""
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(SQL("SELECT voter_type, spoiled IS TRUE, array_agg(id ORDER BY id) FROM party_evaluation_ballot "
+                       "WHERE campaign_id = %s AND round = %s GROUP BY 1, 2", campaign.id, campaign.round))
         rng = random.SystemRandom()
-        rng.shuffle(contents)
-        sealed.line_ids.unlink()
-        for ballot, (voter_type, spoiled, grades) in zip(sealed, contents):
-            rng.shuffle(grades)
-            ballot.write({"voter_type": voter_type, "spoiled": spoiled, "sealed": False, "line_ids": [
-                Command.create({"participant_id": participant_id, "grade": grade})
-                for participant_id, grade in grades]})
-        return sealed
+        targets, sources, every = [], [], []
+        for _voter_type, spoiled, ids in cr.fetchall():
+            every += ids
+            if not spoiled:  # a spoiled ballot has no lines
+                shuffled = list(ids)
+                rng.shuffle(shuffled)
+                targets += ids
+                sources += shuffled
+        if not every:
+            return self.browse()
+        # one statement: every ballot row of the round and every line of its valid ballots rewritten
+        cr.execute(SQL("""
+            WITH ballots AS (
+                UPDATE party_evaluation_ballot SET channel = NULL, sealed = FALSE WHERE id = ANY(%s) RETURNING id
+            )
+            UPDATE party_evaluation_ballot_line dst
+               SET grade = src.grade
+              FROM unnest(%s::int[], %s::int[]) AS m(target_id, source_id)
+              JOIN party_evaluation_ballot_line src ON src.ballot_id = m.source_id
+             WHERE dst.ballot_id = m.target_id AND dst.participant_id = src.participant_id
+        """, every, targets, sources))
+        self.env["party.evaluation.ballot.line"].invalidate_model(["grade"])
+        self.invalidate_model(["channel", "sealed"])
+        self._vacuum_after_commit(BALLOT_TABLES + ENTRY_TABLES)
+        return self.browse(every)
+
+    @api.model
+    def _vacuum_after_commit(self, tables):
+        """Once the transaction is committed, vacuum ``tables`` from a connection of its own: the row versions
+        that a shuffle, a deletion or an update left behind hold grades, channels and the order of the ballots.
+        The entry screen's tables are rewritten (``VACUUM FULL``: the live rows go to new files, the old files
+        are dropped; a plain ``VACUUM`` when a table is busy for more than a second), the ballot tables get a
+        plain ``VACUUM``, which removes the dead versions without locking out the other campaigns."""
+        cr = self.env.cr
+        pending = cr.postcommit.data.setdefault("party_evaluation_vacuum", set())
+        if not pending:
+            cr.postcommit.add(lambda: self._vacuum_tables(cr.dbname, sorted(pending)))
+        pending.update(tables)
+
+    @api.model
+    def _cron_vacuum(self):
+        """Safety net of :meth:`_vacuum_after_commit`: a vacuum keeps the row versions that a transaction still
+        running elsewhere on the server may see; once it has ended, this scheduled action vacuums the ballot and
+        entry tables that still have dead row versions."""
+        self.env.cr.execute("SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s) AND n_dead_tup > 0",
+                            [list(BALLOT_TABLES + ENTRY_TABLES)])
+        tables = [row[0] for row in self.env.cr.fetchall()]
+        if tables:
+            self._vacuum_tables(self.env.cr.dbname, tables)
+        return tables
+
+    @api.model
+    def _vacuum_tables(self, dbname, tables):
+        """``VACUUM FULL`` of the entry screen's tables (or a plain ``VACUUM`` when one is busy), plain
+        ``VACUUM`` of the others, in ``dbname`` (system step, outside any transaction)."""
+        with sql_db.db_connect(dbname).cursor() as vcr:
+            vcr._cnx.autocommit = True
+            vcr.execute("SET lock_timeout = '1s'")
+            for table in tables:
+                if table in ENTRY_TABLES:
+                    try:
+                        vcr.execute(SQL("VACUUM FULL %s", SQL.identifier(table)), log_exceptions=False)
+                        continue
+                    except errors.LockNotAvailable:
+                        _logger.info("%s is busy: plain VACUUM instead of VACUUM FULL", table)
+                vcr.execute(SQL("VACUUM %s", SQL.identifier(table)))

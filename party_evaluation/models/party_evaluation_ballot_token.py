@@ -9,9 +9,12 @@ class PartyEvaluationBallotToken(models.Model):
     portal (/my/evaluation/ballot/<token>).
 
     Secrecy: the token records that its voter has voted (``used``) but never which ballot was cast: the ballot is
-    an ordinary ``party.evaluation.ballot`` with no link to the voter or the token, created as superuser in the
-    same transaction as the token is marked used. ``_log_access = False``: no create/write user or date that
-    could order the votes and match them to the ballot numbers; no chatter.
+    an ordinary ``party.evaluation.ballot`` with no link to the voter or the token, created as superuser.
+    ``_log_access = False``: no create/write user or date that could order the votes and match them to the
+    ballot numbers; no chatter. Officers see who holds a token (like the paper roll shows who was given a paper
+    ballot) and how many online ballots were cast, never whose token was used (``used`` is readable by the
+    system only). The cast writes the ballot and the token's use in two subtransactions, so that the two rows
+    never carry the same transaction id (``xmin``); the tally then rewrites every ballot of the round.
 
     Counting rule (double vote prevention): once tokens are issued, the member ballots entered on paper (or at the
     booth terminal) plus the tokens issued in the round cannot exceed the voting members present. Each token
@@ -37,7 +40,7 @@ class PartyEvaluationBallotToken(models.Model):
     round = fields.Integer(readonly=True, help="Voting round of the campaign the token is valid for.")
     token = fields.Char(required=True, readonly=True, copy=False, groups="base.group_system",
                         default=lambda self: secrets.token_urlsafe(24))
-    used = fields.Boolean(readonly=True, help="The voter has cast their ballot.")
+    used = fields.Boolean(readonly=True, groups="base.group_system", help="The voter has cast their ballot.")
 
     _sql_constraints = [
         ("token_uniq", "unique(token)", "Ballot tokens are unique."),
@@ -53,7 +56,7 @@ class PartyEvaluationBallotToken(models.Model):
             if not self.env.user._party_can_manage(campaign.organization_id):
                 raise AccessError(self.env._("Only an officer of %s can revoke its ballot tokens.",
                                              campaign.organization_id.name))
-            if token.used:
+            if token.sudo().used:
                 raise UserError(self.env._("%s has already voted online: the token cannot be revoked.",
                                            token.member_name))
             if campaign.state != "voting":
@@ -94,7 +97,9 @@ class PartyEvaluationBallotToken(models.Model):
         """Cast the secret ballot of this token: ``grades`` maps each evaluated participant's id to a grade of
         the paper ballot (excellent, qualified, basic, unqualified, abstain). Creates an ordinary ballot of the
         online channel with no trace of the voter (as superuser, so that not even the campaign's last writer
-        tells who voted) and marks the token used, in one transaction. Returns nothing that links the two."""
+        tells who voted) and marks the token used, in one transaction but in two subtransactions: the ballot's
+        rows and the token's row never carry the same transaction id (``xmin``). Returns nothing that links the
+        two."""
         self.ensure_one()
         # lock the token: two submissions of the same link cannot both pass
         self.env.cr.execute("SELECT used FROM party_evaluation_ballot_token WHERE id = %s FOR UPDATE", [self.id])
@@ -118,15 +123,20 @@ class PartyEvaluationBallotToken(models.Model):
         unknown = set(grades) - set(evaluated.ids)
         if unknown:
             raise UserError(self.env._("The ballot names members who are not evaluated in this campaign."))
-        root["party.evaluation.ballot"].create({
-            "campaign_id": campaign.id,
-            "voter_type": "member",
-            "channel": "online",
-            "line_ids": [Command.create({"participant_id": participant.id, "grade": grades[participant.id]})
-                         for participant in evaluated],
-        })
-        self.with_env(root).write({"used": True})
-        # write now, as superuser: flushed later by the voter's environment, the campaign's ballot counter would
-        # be stamped with the voter as its last writer
+        # Each write in a savepoint of its own (flushed at its end, as superuser: flushed later by the voter's
+        # environment, the campaign's ballot counter would be stamped with the voter as its last writer): the
+        # token's row and the ballot's rows get different transaction ids, all committed (or not) together.
         root.flush_all()
+        with self.env.cr.savepoint():
+            self.with_env(root).write({"used": True})
+            root.flush_all()
+        with self.env.cr.savepoint():
+            root["party.evaluation.ballot"].create({
+                "campaign_id": campaign.id,
+                "voter_type": "member",
+                "channel": "online",
+                "line_ids": [Command.create({"participant_id": participant.id, "grade": grades[participant.id]})
+                             for participant in evaluated],
+            })
+            root.flush_all()
         return True

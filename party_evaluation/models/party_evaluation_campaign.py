@@ -723,7 +723,7 @@ class PartyEvaluationCampaign(models.Model):
         for campaign in self:
             if not campaign.member_ballot_count - campaign.member_spoiled_count:
                 raise UserError(self.env._("No valid member ballot was entered for %s.", campaign.name))
-            self.env["party.evaluation.ballot"]._unseal(campaign)
+            self.env["party.evaluation.ballot"]._shuffle_round(campaign)
             campaign._evaluated()._compute_tally()
             campaign._evaluated()._compute_proposals()
             campaign._system().write({"state": "tallied"})

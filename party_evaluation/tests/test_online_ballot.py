@@ -3,7 +3,7 @@ from unittest import SkipTest
 
 from freezegun import freeze_time
 
-from odoo import http
+from odoo import Command, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -65,6 +65,71 @@ class TestOnlineBallot(EvaluationCase):
             campaign.with_user(self.user_secretary).action_issue_ballot_tokens()
         with self.assertRaisesMsg(UserError, "before the vote starts"):
             campaign.online_ballot = False
+
+    def _xmin(self, table, ids):
+        self.env.flush_all()
+        self.env.cr.execute(f"SELECT DISTINCT xmin::text FROM {table} WHERE id = ANY(%s)", [list(ids)])  # noqa: S608
+        return {row[0] for row in self.env.cr.fetchall()}
+
+    def test_officers_see_who_holds_a_token_not_who_used_it(self):
+        campaign = self._online_campaign()
+        campaign.action_issue_ballot_tokens()
+        token = self._vote(self.portal_users[0], campaign)
+        Token = self.env["party.evaluation.ballot.token"].with_user(self.user_secretary)
+        self.assertEqual(Token.search([("campaign_id", "=", campaign.id)]), campaign.token_ids,
+                         "the officer sees who holds a token, as on the paper roll")
+        self.assertNotIn("used", Token.fields_get())
+        with self.assertRaises(AccessError):
+            token.with_user(self.user_secretary).read(["used"])
+        with self.assertRaises(AccessError):
+            Token.search([("campaign_id", "=", campaign.id), ("used", "=", True)])
+        with self.assertRaises(AccessError):
+            Token.read_group([("campaign_id", "=", campaign.id)], ["used"], ["used"])
+        self.assertEqual(campaign.with_user(self.user_secretary).online_used_count, 1, "only the number is shown")
+        self.assertTrue(token.sudo().used)
+
+    def test_the_cast_shares_no_transaction_with_the_token(self):
+        campaign = self._online_campaign()
+        campaign.action_issue_ballot_tokens()
+        token = self._vote(self.portal_users[0], campaign)
+        ballot = self.env["party.evaluation.ballot"].sudo().search([("campaign_id", "=", campaign.id)])
+        self.assertEqual(len(ballot), 1)
+        token_xmin = self._xmin("party_evaluation_ballot_token", token.ids)
+        self.assertTrue(token_xmin)
+        self.assertFalse(token_xmin & self._xmin("party_evaluation_ballot", ballot.ids),
+                         "the ballot and the token's use were written by the same transaction")
+        self.assertFalse(token_xmin & self._xmin("party_evaluation_ballot_line", ballot.line_ids.ids))
+
+    def test_online_and_booth_ballots_cannot_be_told_apart_after_the_tally(self):
+        """One voter votes online, one in the booth, the others on paper: after the tally every ballot of the
+        round has been shuffled with the others and rewritten by the tally, and none tells its channel."""
+        campaign = self._online_campaign()
+        campaign.action_issue_ballot_tokens()
+        self._vote(self.portal_users[0], campaign, "excellent")
+        evaluated = campaign.participant_ids.filtered("evaluated")
+        Ballot = self.env["party.evaluation.ballot"].with_user(self.user_secretary)
+
+        def ballot(grade, channel):
+            return {"campaign_id": campaign.id, "voter_type": "member", "channel": channel, "line_ids": [
+                Command.create({"participant_id": participant.id, "grade": grade}) for participant in evaluated]}
+
+        Ballot.create(ballot("basic", "booth"))
+        Ballot.create([ballot("qualified", "paper") for _index in range(3)])
+        with freeze_time(self.meeting_date):
+            campaign.action_tally()
+        ballots = Ballot.search([("campaign_id", "=", campaign.id), ("round", "=", campaign.round)])
+        self.assertEqual(len(ballots), 5)
+        self.assertEqual(set(ballots.mapped("channel")), {False}, "a ballot still tells its channel")
+        self.assertFalse(ballots.filtered("sealed"))
+        self.assertFalse(Ballot.search_count([("campaign_id", "=", campaign.id), ("channel", "!=", False)]))
+        self.assertEqual(sorted(set(ballot.line_ids.mapped("grade")).pop() for ballot in ballots),
+                         ["basic", "excellent", "qualified", "qualified", "qualified"], "every ballot kept as cast")
+        rows = self._xmin("party_evaluation_ballot", ballots.ids)
+        self.assertEqual(len(rows), 1, "the ballot rows were not all rewritten by the tally")
+        self.assertEqual(self._xmin("party_evaluation_ballot_line", ballots.line_ids.ids), rows,
+                         "the lines were not all rewritten by the tally")
+        participant = evaluated[:1]
+        self.assertEqual((participant.member_excellent, participant.member_basic), (1, 1))
 
     def test_issue_refused_without_online_ballot(self):
         campaign = self._campaign()

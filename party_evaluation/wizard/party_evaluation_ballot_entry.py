@@ -1,10 +1,14 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models.party_evaluation_ballot import ENTRY_TABLES
+
 
 class PartyEvaluationBallotEntry(models.TransientModel):
     """Fast entry of paper ballots by the scrutineers: one screen per ballot, the evaluated members as lines
-    with a grade each, then "Save & Next". The wizard keeps nothing once the ballot is saved."""
+    with a grade each, then "Save & Next". The wizard keeps nothing once the ballot is saved: its rows are
+    deleted, and after the commit its tables are rewritten (``VACUUM FULL``), so that no old row version keeps
+    the grades with the time they were typed."""
 
     _name = "party.evaluation.ballot.entry"
     _description = "Ballot Entry"
@@ -68,6 +72,7 @@ class PartyEvaluationBallotEntry(models.TransientModel):
             vals["line_ids"] = [Command.create({"participant_id": line.participant_id.id,
                                                 "grade": line.grade or "abstain"}) for line in self.line_ids]
         ballot = self.env["party.evaluation.ballot"].create(vals)
+        ballot._vacuum_after_commit(ENTRY_TABLES)
         return ballot
 
     def action_save_next(self):

@@ -29,8 +29,6 @@ IMMUTABLE_FIELDS = {
     "cap_note",
 }
 # Fields only the workflow writes (posting, approval, reversal, automatic entries): a user never gives them.
-# fields of an entry that the database sums (party.points.summary, party.points.total)
-AGGREGATE_FIELDS = {"state", "points", "date", "member_id", "component_id", "organization_id", "company_id"}
 WORKFLOW_FIELDS = {
     "state", "approver_id", "approval_date", "submit_date", "proposer_id", "is_automatic", "source_ref",
     "reversed_entry_id", "is_reversed", "reversal_reason", "reject_reason", "cap_note", "requested_points",
@@ -56,10 +54,8 @@ class PartyPointsEntry(models.Model):
     member_id = fields.Many2one("party.member", string="Member", required=True, index=True, ondelete="restrict",
                                 tracking=True)
     # Precomputed: the INSERT of a new entry carries its organization and company, so the statement trigger adds it
-    # straight to its own organization's ledger sums, which create() has locked (_lock_aggregates). Computed at
-    # the flush instead, they were NULL in the INSERT, which added every new entry to the sum row of organization
-    # 0 (shared by all organizations, under no lock) before an UPDATE moved it: entries created at once in two
-    # branches collided there with a logged serialization error.
+    # straight to its own organization's ledger sums. Computed at the flush instead, they were NULL in the INSERT,
+    # which added every new entry to the sums of organization 0 before an UPDATE moved it there.
     # An entry belongs to the organization where it was posted: stored when it is created (and again when a draft
     # is posted), never moved by a later transfer of the member, so that a closed or published period's totals
     # and notices stay as they were. A transfer moves the member's future entries only.
@@ -453,7 +449,6 @@ class PartyPointsEntry(models.Model):
         self.env["party.points.period"]._check_not_locked([
             (members[vals["member_id"]].organization_id, fields.Date.to_date(vals.get("date")) or today)
             for vals in vals_list])
-        self._lock_aggregates([members[vals["member_id"]].organization_id.id for vals in vals_list])
         entries = super().create(vals_list)
         entries._attach_evidence()
         return entries
@@ -522,8 +517,6 @@ class PartyPointsEntry(models.Model):
             self.env["party.points.period"]._check_not_locked(
                 [(entry.member_id.organization_id, fields.Date.to_date(vals["date"])) for entry in self]
                 + [(entry.member_id.organization_id, entry.date) for entry in self])
-        if AGGREGATE_FIELDS & set(vals):
-            self._lock_aggregates(self.organization_id.ids)
         res = super().write(vals)
         if "attachment_ids" in vals:
             self._attach_evidence()
@@ -540,7 +533,6 @@ class PartyPointsEntry(models.Model):
                     "a posted entry instead.", entry.display_name))
         self.env["party.points.period"]._check_not_locked(
             [(entry.member_id.organization_id, entry.date) for entry in self])
-        self._lock_aggregates(self.organization_id.ids)
         return super().unlink()
 
     # ------------------------------------------------------------------ concurrency
@@ -558,12 +550,6 @@ class PartyPointsEntry(models.Model):
                 member_id integer PRIMARY KEY,
                 version integer NOT NULL DEFAULT 0
             )""")
-        # one row per organization whose ledger sums were changed (see _lock_aggregates)
-        self.env.cr.execute("""
-            CREATE TABLE IF NOT EXISTS party_points_aggregate_lock (
-                organization_id integer PRIMARY KEY,
-                version integer NOT NULL DEFAULT 0
-            )""")
 
     @api.model
     def _lock_ledger(self, members):
@@ -576,19 +562,6 @@ class PartyPointsEntry(models.Model):
         Odoo runs the request again on fresh data, where the caps and the duplicates are seen. A table of its own
         keeps the lock away from the member rows, which every new entry references (foreign key checks)."""
         self._bump_lock_rows("party_points_ledger_lock", "member_id", members.ids)
-
-    @api.model
-    def _lock_aggregates(self, organization_ids):
-        """Serialize the changes of the ledger sums of these organizations. The database keeps the sums
-        (``party.points.summary`` per organization and month, ``party.points.total`` per member) with triggers on
-        the entries: two transactions adding entries of one branch update the same sum rows, and the later one
-        fails with a serialization error when its statement runs, which PostgreSQL reports as a failed query.
-        Bumping the organization's row here first makes the conflict surface on this statement, quietly, and Odoo
-        runs the request again on fresh data (nothing is lost: the retry records the entry). This holds as long as
-        every statement on the entries touches only the sums of the organizations locked: a new entry is inserted
-        with its organization and company (precomputed fields), a member moving takes both organizations' locks
-        (``party.member.write``)."""
-        self._bump_lock_rows("party_points_aggregate_lock", "organization_id", organization_ids)
 
     @api.model
     def _bump_lock_rows(self, table, column, ids):
@@ -1048,7 +1021,6 @@ class PartyPointsEntry(models.Model):
         a month of attendance and dues for tens of thousands of members cannot afford."""
         if not rows:
             return self.browse()
-        self._lock_aggregates([row["organization_id"] for row in rows])
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(SQL("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",

@@ -20,14 +20,6 @@ class PartyMember(models.Model):
     points_summary_html = fields.Html(compute="_compute_points_year", string="Points by Component",
                                       sanitize=False)
 
-    def write(self, vals):
-        if "organization_id" in vals:
-            # The member's entries follow to the new organization (their organization and company are stored
-            # related fields): the UPDATE moves them from the old organization's ledger sums to the new one's, so
-            # both are locked first, as for any change of the entries (see party.points.entry._lock_aggregates).
-            self.env["party.points.entry"]._lock_aggregates(self.organization_id.ids + [vals["organization_id"]])
-        return super().write(vals)
-
     def _compute_points_year(self):
         """Running total of the current year for every member in a few grouped queries (no per-member query)."""
         today = party_today(self)

@@ -307,13 +307,16 @@ class PartyPointsResult(models.Model):
     @api.model
     def _year_ledger(self, year, member_ids):
         """``{member id: {component id: [q1, q2, q3, q4]}}`` of the posted points of ``year``, read from the stored
-        quarter sums of the ledger (``party.points.total``, one row per member and component)."""
+        quarter sums of the ledger (``party.points.total``: the delta rows of a member and component, usually one
+        once folded, are summed)."""
         if not member_ids:
             return {}
         self.env.cr.execute(SQL("""
             SELECT member_id, array_agg(component_id), array_agg(q1), array_agg(q2), array_agg(q3), array_agg(q4)
-              FROM party_points_total
-             WHERE year = %s AND member_id = ANY(%s)
+              FROM (SELECT member_id, component_id, SUM(q1) AS q1, SUM(q2) AS q2, SUM(q3) AS q3, SUM(q4) AS q4
+                      FROM party_points_total
+                     WHERE year = %s AND member_id = ANY(%s)
+                  GROUP BY member_id, component_id) totals
           GROUP BY member_id
         """, year, list(member_ids)))
         return {member_id: dict(zip(components, zip(q1, q2, q3, q4)))

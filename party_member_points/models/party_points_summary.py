@@ -10,7 +10,8 @@ class PartyPointsSummary(models.Model):
     The pivot and graph of the ledger read it instead of the entries when they can (see
     :meth:`party.points.entry._read_group`): a county's year is two million entries but some sixty thousand
     summary rows. The ids are plain integers (0 for none), not links: the rows are written by the database for
-    every statement on the ledger and must stay cheap."""
+    every statement on the ledger and must stay cheap. Like the totals, a key may have several (delta) rows until
+    they are folded: readers sum them."""
 
     _name = "party.points.summary"
     _description = "Points per Organization and Month"
@@ -26,7 +27,3 @@ class PartyPointsSummary(models.Model):
     points = fields.Float(readonly=True)
     entry_count = fields.Integer(readonly=True)
 
-    _sql_constraints = [
-        ("key_uniq", "unique(organization_id, company_id, component_id, state, month)",
-         "The ledger is summed once per organization, company, component, state and month."),
-    ]

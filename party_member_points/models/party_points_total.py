@@ -1,4 +1,8 @@
-from odoo import fields, models
+import logging
+
+from odoo import api, fields, models
+
+_logger = logging.getLogger(__name__)
 
 # Columns of a points entry that the stored aggregates of the ledger depend on.
 LEDGER_COLUMNS = "member_id, component_id, organization_id, company_id, state, date, points"
@@ -22,8 +26,10 @@ SOURCES = {
                                  n.points)""",
 }
 
-# Posted points per member, component and year, by quarter (party.points.total).
-TOTAL_UPSERT = """
+# Posted points per member, component and year, by quarter (party.points.total). Appended, never updated: a
+# statement adds one delta row per key it changes (see PartyPointsTotal), so that two transactions writing entries
+# of one branch at once never meet on the same row (no lock, no serialization failure under REPEATABLE READ).
+TOTAL_INSERT = """
     INSERT INTO party_points_total AS t (member_id, component_id, year, q1, q2, q3, q4)
     SELECT member_id, component_id, extract(year FROM date)::integer,
            COALESCE(SUM(sign * points) FILTER (WHERE extract(quarter FROM date) = 1), 0),
@@ -33,20 +39,37 @@ TOTAL_UPSERT = """
       FROM ({source}) src
      WHERE state = 'posted' AND member_id IS NOT NULL AND component_id IS NOT NULL AND points IS NOT NULL
   GROUP BY 1, 2, 3
-        ON CONFLICT (member_id, component_id, year) DO UPDATE
-       SET q1 = t.q1 + EXCLUDED.q1, q2 = t.q2 + EXCLUDED.q2, q3 = t.q3 + EXCLUDED.q3, q4 = t.q4 + EXCLUDED.q4
 """
 
 # Points and number of entries per organization, company, component, state and month (party.points.summary).
-SUMMARY_UPSERT = """
+SUMMARY_INSERT = """
     INSERT INTO party_points_summary AS t (organization_id, company_id, component_id, state, month, points,
                                            entry_count)
     SELECT COALESCE(organization_id, 0), COALESCE(company_id, 0), COALESCE(component_id, 0), state,
            date_trunc('month', date)::date, COALESCE(SUM(sign * points), 0), SUM(sign)
       FROM ({source}) src
   GROUP BY 1, 2, 3, 4, 5
-        ON CONFLICT (organization_id, company_id, component_id, state, month) DO UPDATE
-       SET points = t.points + EXCLUDED.points, entry_count = t.entry_count + EXCLUDED.entry_count
+"""
+
+# Keys of the delta rows of each aggregate, and the columns summed when folding them.
+AGGREGATES = {
+    "party_points_total": (("member_id", "component_id", "year"), ("q1", "q2", "q3", "q4")),
+    "party_points_summary": (("organization_id", "company_id", "component_id", "state", "month"),
+                             ("points", "entry_count")),
+}
+
+
+def fold_statement(table):
+    """SQL folding the delta rows of ``table`` into one row per key (only the keys with more than one row)."""
+    keys, sums = AGGREGATES[table]
+    key_list = ", ".join(keys)
+    return f"""
+    WITH dup AS (SELECT {key_list} FROM {table} GROUP BY {key_list} HAVING count(*) > 1),
+         gone AS (DELETE FROM {table} t USING dup
+                   WHERE {" AND ".join(f"t.{key} = dup.{key}" for key in keys)}
+               RETURNING t.*)
+    INSERT INTO {table} ({key_list}, {", ".join(sums)})
+    SELECT {key_list}, {", ".join(f"SUM({column})" for column in sums)} FROM gone GROUP BY {key_list}
 """
 
 
@@ -54,8 +77,8 @@ def sync_function():
     """SQL of the trigger function keeping both aggregates in step with every statement on the ledger."""
     branches = "\n    ".join(
         f"{'IF' if index == 0 else 'ELSIF'} TG_OP = '{operation}' THEN\n"
-        f"        {TOTAL_UPSERT.format(source=source)};\n"
-        f"        {SUMMARY_UPSERT.format(source=source)};"
+        f"        {TOTAL_INSERT.format(source=source)};\n"
+        f"        {SUMMARY_INSERT.format(source=source)};"
         for index, (operation, source) in enumerate(SOURCES.items()))
     return f"""
 CREATE OR REPLACE FUNCTION party_points_ledger_sync() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -74,7 +97,14 @@ class PartyPointsTotal(models.Model):
     PostgreSQL keeps it (and ``party.points.summary``) up to date with statement triggers on the points
     entries, whichever way they are written, so that the annual results of a county read one row per member and
     component instead of every entry of the year. Internal: no menu, read by
-    :meth:`party.points.result._compute_year`."""
+    :meth:`party.points.result._compute_year`.
+
+    Concurrency: the triggers only *append* delta rows (one per key a statement changes) and never update a row,
+    so requests writing entries of one branch at once never wait for each other nor fail with a serialization
+    error (an upsert of a shared sum row did, under Odoo's REPEATABLE READ, and needed a branch-wide lock that
+    made 30 users of one branch retry until Odoo gave up). Readers sum the rows of a key (``SUM ... GROUP BY``);
+    the scheduled action :meth:`_cron_fold` folds the delta rows of each key into one row every few minutes,
+    which keeps both tables as small as before."""
 
     _name = "party.points.total"
     _description = "Points Totals per Member and Year"
@@ -89,11 +119,6 @@ class PartyPointsTotal(models.Model):
     q2 = fields.Float(string="Q2", readonly=True)
     q3 = fields.Float(string="Q3", readonly=True)
     q4 = fields.Float(string="Q4", readonly=True)
-
-    _sql_constraints = [
-        ("member_component_year_uniq", "unique(member_id, component_id, year)",
-         "The points of a member are totalled once per component and year."),
-    ]
 
     def init(self):
         """Triggers on the ledger, then both aggregates (re)built from it: at install, and at every update of the
@@ -111,6 +136,28 @@ class PartyPointsTotal(models.Model):
         # room in each page: the triggers update rows in place (HOT updates, no index entry per posting)
         cr.execute("ALTER TABLE party_points_total SET (fillfactor = 70)")
         cr.execute("ALTER TABLE party_points_summary SET (fillfactor = 70)")
+        # delta rows: a key may have several rows (the unique constraints of the upserts are gone)
+        cr.execute("ALTER TABLE party_points_total DROP CONSTRAINT IF EXISTS "
+                   "party_points_total_member_component_year_uniq")
+        cr.execute("ALTER TABLE party_points_summary DROP CONSTRAINT IF EXISTS party_points_summary_key_uniq")
+        cr.execute("DROP TABLE IF EXISTS party_points_aggregate_lock")
+        for table, (keys, _sums) in AGGREGATES.items():
+            cr.execute(f"CREATE INDEX IF NOT EXISTS {table}_key_index ON {table} ({', '.join(keys)})")
         cr.execute("TRUNCATE party_points_total, party_points_summary")
-        cr.execute(TOTAL_UPSERT.format(source=source))
-        cr.execute(SUMMARY_UPSERT.format(source=source))
+        cr.execute(TOTAL_INSERT.format(source=source))
+        cr.execute(SUMMARY_INSERT.format(source=source))
+
+    @api.model
+    def _cron_fold(self):
+        """Fold the delta rows of both ledger aggregates into one row per key. Only this scheduled action deletes
+        rows of the aggregates (Odoo runs one instance of a scheduled action at a time; the advisory lock keeps
+        a manual call out too), and the triggers only insert: nothing waits for it and nothing it does can make a
+        user's request fail."""
+        cr = self.env.cr
+        cr.execute("SELECT pg_try_advisory_xact_lock(hashtext('party_points_aggregate_fold'))")
+        if not cr.fetchone()[0]:
+            return False
+        for table in AGGREGATES:
+            cr.execute(fold_statement(table))
+            _logger.debug("%s: %s rows folded", table, cr.rowcount)
+        return True

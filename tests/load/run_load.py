@@ -114,6 +114,8 @@ print("LOAD_SETUP " + json.dumps({"users": users, "rules": {k: v.id for k, v in 
 def start_server(db, data_dir, addons, port, workers, log_path):
     args = ["--http-interface", HOST, f"--http-port={port}", f"--gevent-port={port + 1}", f"--workers={workers}",
             "--max-cron-threads=0", f"--db-filter=^{db}$", f"--logfile={log_path}", "--log-level=warn",
+            # the retry loop's lines: a request retried after a serialization failure, or given up
+            "--log-handler=odoo.service.model:INFO",
             "--limit-time-real=300", "--limit-time-cpu=120"]
     process = subprocess.Popen(odoo_command(args, db, data_dir, addons), stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -402,7 +404,11 @@ def main():
             print("[load] ledger check: OK (nothing lost, nothing doubled; totals equal what was sent)")
             status = 0
         with open(log_path, encoding="utf-8", errors="replace") as log:
-            server_errors = [line for line in log if " ERROR " in line or " CRITICAL " in line]
+            lines = log.readlines()
+        server_errors = [line for line in lines if " ERROR " in line or " CRITICAL " in line]
+        retried = sum(1 for line in lines if "odoo.service.model" in line and "try again in" in line)
+        given_up = sum(1 for line in lines if "odoo.service.model" in line and "maximum number of tries" in line)
+        print(f"[load] requests retried after a concurrency conflict: {retried}, given up (HTTP 500): {given_up}")
         print(f"[load] ERROR lines in the Odoo log: {len(server_errors)}")
         for line in server_errors[:5]:
             print(f"[load]   {line.rstrip()[:200]}")

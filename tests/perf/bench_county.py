@@ -744,7 +744,8 @@ class Bench:
                         f"{info['participants']:,} × {info['ballots']:,} ballots", seconds, queries,
                         TARGETS["tally"], seconds < 2.0, f"{info['ballot_lines']:,} ballot lines")
             cr.rollback()
-        self.vacuum(["party_evaluation_participant", "party_evaluation_campaign"])
+        self.vacuum(["party_evaluation_participant", "party_evaluation_campaign", "party_evaluation_ballot",
+                     "party_evaluation_ballot_line"])
 
     # 5 -------------------------------------------------------------------------------- roster
     def op_roster(self):
