@@ -54,6 +54,7 @@ system (积分制 / 先锋指数).
     "assets": {
         "web.assets_tests": [
             "party_member_points/static/tests/tours/*.js",
+            "party_member_points/static/tests/party_open_forms.js",
         ],
     },
     "application": True,

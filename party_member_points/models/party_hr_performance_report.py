@@ -1,6 +1,7 @@
 from odoo import fields, models, tools
 
 from .party_points_logic import GRADES
+from .party_points_result import STAR_RATINGS
 
 
 class PartyHrPerformanceReport(models.Model):
@@ -24,6 +25,7 @@ class PartyHrPerformanceReport(models.Model):
     grade = fields.Selection(GRADES, readonly=True)
     graded = fields.Boolean(readonly=True)
     stars = fields.Integer(readonly=True, aggregator="avg")
+    star_rating = fields.Selection(STAR_RATINGS, string="Star Rating", readonly=True)
     total = fields.Float(string="Points", readonly=True, aggregator="avg")
     rank_branch = fields.Integer(string="Rank in Branch", readonly=True, aggregator="min")
     member_count = fields.Integer(string="Members", readonly=True)
@@ -43,6 +45,7 @@ class PartyHrPerformanceReport(models.Model):
                        r.grade AS grade,
                        r.graded AS graded,
                        r.stars AS stars,
+                       r.star_rating AS star_rating,
                        r.total AS total,
                        r.rank_branch AS rank_branch,
                        1 AS member_count

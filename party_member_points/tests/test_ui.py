@@ -1,3 +1,4 @@
+import json
 import logging
 
 from odoo.tests import HttpCase, tagged
@@ -8,28 +9,108 @@ _logger = logging.getLogger(__name__)
 
 @tagged("post_install", "-at_install")
 class TestPartyMenus(HttpCase):
-    """Open every menu, view and filter of the Party Affairs app in a real browser: no client error."""
+    """Every role opens every menu, view and filter of the Party Affairs app in a real browser (Odoo's
+    click-everywhere bot), then the form of a record of each party model it may read with every notebook tab
+    (the bot opens no record): no client error. HR also clicks through the Employees app, the portal member
+    opens every page of the member portal."""
 
     allow_end_on_form = True
 
-    def _click_everywhere(self, login):
+    def _demo_user(self, login):
+        user = self.env["res.users"].search([("login", "=", login)], limit=1)
+        if login != "admin" and not self.env.ref("party_member_points.demo_org_dongshan", raise_if_not_found=False):
+            self.skipTest("demo data not loaded")
+        return user
+
+    def _click_everywhere(self, login, menu="party_member_points.menu_party_root"):
         self.browser_js(
             "/odoo",
             "odoo.loader.modules.get('@web/webclient/clickbot/clickbot_loader')"
-            ".startClickEverywhere('party_member_points.menu_party_root');",
+            f".startClickEverywhere('{menu}');",
             "odoo.isReady === true",
             login=login,
-            timeout=600,
+            timeout=900,
             success_signal="clickbot test succeeded",
+        )
+
+    def _form_records(self, user, extra_models=()):
+        """[model, id] of one record of each party model with a form view that the user can read (the newest,
+        which has the most tabs filled), and of the extra models."""
+        views = self.env["ir.ui.view"].search([("type", "=", "form"), ("mode", "=", "primary"),
+                                               ("model", "=like", "party.%")])
+        records = []
+        for model in sorted(set(views.mapped("model")) | set(extra_models)):
+            Model = self.env[model].with_user(user)
+            if Model._transient or Model._abstract or not Model.has_access("read"):
+                continue
+            domain = [("party_member_id", "!=", False)] if model == "hr.employee" else []
+            record = Model.search(domain, limit=1, order="id desc")
+            if record:
+                records.append([model, record.id])
+        return records
+
+    def _open_forms(self, login, extra_models=()):
+        records = self._form_records(self._demo_user(login), extra_models)
+        self.assertTrue(records)
+        self.browser_js(
+            "/odoo",
+            f"window.partyOpenForms({json.dumps(records)});",
+            "odoo.isReady === true",
+            login=login,
+            timeout=900,
+            success_signal="party forms opened",
         )
 
     def test_click_everywhere_as_admin(self):
         self._click_everywhere("admin")
+        self._open_forms("admin", ["hr.employee"])
+
+    def test_click_everywhere_as_upper(self):
+        self._demo_user("upper")
+        self._click_everywhere("upper")
+        self._open_forms("upper")
 
     def test_click_everywhere_as_secretary(self):
-        if not self.env.ref("party_member_points.demo_user_secretary", raise_if_not_found=False):
-            self.skipTest("demo data not loaded")
+        self._demo_user("secretary")
         self._click_everywhere("secretary")
+        self._open_forms("secretary")
+
+    def test_click_everywhere_as_leader(self):
+        self._demo_user("leader")
+        self._click_everywhere("leader")
+        self._open_forms("leader")
+
+    def test_click_everywhere_as_member(self):
+        self._demo_user("member")
+        self._click_everywhere("member")
+        self._open_forms("member")
+
+    def test_click_everywhere_as_hr(self):
+        self._demo_user("hr")
+        self._click_everywhere("hr", "hr.menu_hr_root")
+        self._click_everywhere("hr")
+        self._open_forms("hr", ["hr.employee", "hr.employee.public"])
+
+    def test_portal_pages_open(self):
+        user = self._demo_user("portal")
+        member = user.party_member_ids[:1]
+        if not member:
+            self.skipTest("the demo portal login is no member")
+        claim = self.env["party.points.entry"].search([("member_id", "=", member.id)], limit=1, order="id desc")
+        appeal = self.env["party.points.appeal"].search([("member_id", "=", member.id)], limit=1)
+        pages = ["/my", "/my/party", "/my/party/ledger", "/my/party/claims", "/my/party/claims/new",
+                 "/my/party/appeals", "/my/party/appeals/new", "/my/evaluation"]
+        pages += [f"/my/party/claims/{claim.id}"] if claim else []
+        pages += [f"/my/party/appeals/{appeal.id}"] if appeal else []
+        self.authenticate("portal", "portal")
+        for page in pages:
+            with self.subTest(page=page):
+                response = self.url_open(page, timeout=60)
+                self.assertIn(response.status_code, (200, 303), page)
+                self.assertNotIn("o_error_dialog", response.text)
+        for page in ("/my", "/my/party", "/my/party/claims/new"):
+            self.browser_js(page, "console.log('test successful')", "document.readyState === 'complete'",
+                            login="portal", timeout=120)
 
 
 @tagged("post_install", "-at_install")
