@@ -111,6 +111,13 @@ class PartyPointsResult(models.Model):
         # results of January in place (heap-only updates, no index entries), as no indexed column changes
         self.env.cr.execute(SQL("ALTER TABLE %s SET (fillfactor = 50)", SQL.identifier(self._table)))
 
+    @api.depends("member_id")
+    def _compute_display_name(self):
+        # the member's name, read as the system: members see others' results on the honour roll without reading
+        # their register record (the form's title shows the name the same way)
+        for result in self:
+            result.display_name = result.sudo().member_id.name or ""
+
     @api.depends("stars")
     def _compute_star_rating(self):
         for result in self:

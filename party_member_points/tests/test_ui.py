@@ -43,7 +43,9 @@ class TestPartyMenus(HttpCase):
             Model = self.env[model].with_user(user)
             if Model._transient or Model._abstract or not Model.has_access("read"):
                 continue
-            domain = [("party_member_id", "!=", False)] if model == "hr.employee" else []
+            domain = []
+            if model.startswith("hr.employee"):
+                domain = [("id", "in", self.env["party.member"].search([("employee_id", "!=", False)]).employee_id.ids)]
             record = Model.search(domain, limit=1, order="id desc")
             if record:
                 records.append([model, record.id])
@@ -63,32 +65,44 @@ class TestPartyMenus(HttpCase):
 
     def test_click_everywhere_as_admin(self):
         self._click_everywhere("admin")
+
+    def test_forms_as_admin(self):
         self._open_forms("admin", ["hr.employee"])
 
     def test_click_everywhere_as_upper(self):
         self._demo_user("upper")
         self._click_everywhere("upper")
+
+    def test_forms_as_upper(self):
         self._open_forms("upper")
 
     def test_click_everywhere_as_secretary(self):
         self._demo_user("secretary")
         self._click_everywhere("secretary")
+
+    def test_forms_as_secretary(self):
         self._open_forms("secretary")
 
     def test_click_everywhere_as_leader(self):
         self._demo_user("leader")
         self._click_everywhere("leader")
+
+    def test_forms_as_leader(self):
         self._open_forms("leader")
 
     def test_click_everywhere_as_member(self):
         self._demo_user("member")
         self._click_everywhere("member")
+
+    def test_forms_as_member(self):
         self._open_forms("member")
 
     def test_click_everywhere_as_hr(self):
         self._demo_user("hr")
         self._click_everywhere("hr", "hr.menu_hr_root")
         self._click_everywhere("hr")
+
+    def test_forms_as_hr(self):
         self._open_forms("hr", ["hr.employee", "hr.employee.public"])
 
     def test_portal_pages_open(self):
@@ -182,3 +196,52 @@ class TestReportsOpen(HttpCase):
             response = self.url_open(f"/report/html/party_member_points.report_points_register/{result.id}",
                                      timeout=60)
         self.assertNotEqual(response.status_code, 200, "a member cannot print another member's register")
+
+
+@tagged("post_install", "-at_install")
+class TestRoleHome(HttpCase):
+    """Each role lands on the page of its day when it opens Odoo (no home action of its own set)."""
+
+    def setUp(self):
+        super().setUp()
+        if not self.env.ref("party_member_points.demo_org_dongshan", raise_if_not_found=False):
+            self.skipTest("demo data not loaded")
+
+    def _home(self, login):
+        self.authenticate(login, login if login != "admin" else "admin")
+        return self.make_jsonrpc_request("/web/session/get_session_info", {}).get("home_action_id")
+
+    def test_home_action_of_each_role(self):
+        expected = {
+            "admin": "party_member_points.party_organization_action_overview",
+            "upper": "party_member_points.party_organization_action_overview",
+            "secretary": "party_member_points.party_organization_action_overview",
+            "leader": "party_member_points.party_points_entry_action",
+            "member": "party_member_points.party_points_entry_action_my",
+            "hr": "party_member_points.party_hr_performance_report_action",
+        }
+        for login, xmlid in expected.items():
+            with self.subTest(login=login):
+                self.assertEqual(self._home(login), self.env.ref(xmlid).id)
+
+    def test_home_action_chosen_by_the_user_wins(self):
+        user = self.env["res.users"].search([("login", "=", "member")])
+        user.action_id = self.env.ref("party_member_points.party_points_entry_action")
+        self.assertEqual(self._home("member"), user.action_id.id)
+
+    def test_secretary_lands_on_own_branches_and_to_do(self):
+        secretary = self.env.ref("party_member_points.demo_user_secretary")
+        dongshan = self.env.ref("party_member_points.demo_org_dongshan")
+        entry = self.env["party.points.entry"].search([("organization_id", "=", dongshan.id)], limit=1)
+        entry.activity_schedule("mail.mail_activity_data_todo", user_id=secretary.id, summary="Tour to-do")
+        cards = self.env["party.organization"].with_user(secretary).search(
+            [("kind", "in", ("branch", "general_branch")), ("overview_mine", "=", True)])
+        self.assertEqual(cards, dongshan, "only the branch the secretary runs")
+        self.assertIn("Tour to-do", dongshan.with_user(secretary).overview_todo)
+        self.start_tour("/odoo", "party_home_officer", login="secretary")
+
+    def test_member_lands_on_own_points(self):
+        self.start_tour("/odoo", "party_home_member", login="member")
+
+    def test_hr_lands_on_performance_report(self):
+        self.start_tour("/odoo", "party_home_hr", login="hr")

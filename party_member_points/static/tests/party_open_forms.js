@@ -4,7 +4,17 @@
 // client, then every tab of its notebooks (nested ones too), and fails on the first error dialog. The clickbot
 // opens menus, views and filters but no record, so a crash inside a form tab would go unnoticed without this.
 
+import { rpcBus } from "@web/core/network/rpc";
+
 const STEP_MS = 60;
+
+// the server's traceback of a failed call, in the test log (the error dialog only says "Odoo Server Error")
+rpcBus.addEventListener("RPC:RESPONSE", ({ detail }) => {
+    if (detail.error && window.partyOpenFormsRunning) {
+        const data = detail.error.data || {};
+        console.log(`party form RPC error: ${JSON.stringify(detail.data.params || {}).slice(0, 500)}\n${data.debug || detail.error.message}`);
+    }
+});
 
 function errorDialog() {
     const dialog = document.querySelector(".o_error_dialog");
@@ -42,6 +52,7 @@ async function openTabs(label) {
 
 window.partyOpenForms = async function (records) {
     const env = odoo.__WOWL_DEBUG__.root.env;
+    window.partyOpenFormsRunning = true;
     try {
         for (const [model, resId] of records) {
             const label = `${model},${resId}`;
