@@ -1,11 +1,11 @@
 from odoo import api, fields, models, tools
 
 from .party_points_logic import GRADES
+from .party_points_result import STAR_RATINGS
 
 # The grades in their order (excellent first) for the pivot's columns: a selection is grouped in the order of
 # its keys, which would put 基本合格 before 优秀.
 GRADE_LEVELS = [(str(level), label) for level, (_key, label) in enumerate(GRADES, start=1)]
-from .party_points_result import STAR_RATINGS
 
 
 class PartyHrPerformanceReport(models.Model):
