@@ -48,9 +48,6 @@ probation decisions).
     ],
     "application": False,
     "assets": {
-        "web.assets_backend": [
-            "party_evaluation/static/src/ballot_grade/*",
-        ],
         "web.assets_tests": [
             "party_evaluation/static/tests/tours/*.js",
         ],

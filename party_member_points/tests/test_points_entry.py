@@ -337,7 +337,7 @@ class TestPointsBatch(PartyPointsCase):
         message = summary["params"]["message"]
         self.assertIn("Posted: 3", message)
         self.assertRegex(message, r"Not recorded: 1 \(Bob: ")
-        self.assertEqual(summary["params"]["next"]["domain"], [("id", "in", new.ids)])
+        self.assertEqual(sorted(summary["params"]["next"]["domain"][0][2]), sorted(new.ids))
         before = self.Entry.search_count([])
         wizard = self.env["party.points.batch.wizard"].with_user(self.user_secretary).create({
             "scheme_id": self.scheme.id, "rule_id": self.r_act.id, "date": date(self.YEAR, 5, 6),
@@ -349,7 +349,7 @@ class TestPointsBatch(PartyPointsCase):
     def test_officer_batch_summary_counts_cuts_and_approvals(self):
         me = self._member("Secretary Herself", user_id=self.user_secretary.id)
         wizard = self.env["party.points.batch.wizard"].with_user(self.user_secretary).create({
-            "scheme_id": self.scheme.id, "rule_id": self.r_act.id, "date": date(self.YEAR, 6, 1),
+            "scheme_id": self.scheme.id, "rule_id": self.r_act.id, "date": fields.Date.today(),
             "member_ids": [Command.set((me | self.alice).ids)]})
         message = wizard.action_record()["params"]["message"]
         self.assertIn("Posted: 1", message)

@@ -160,6 +160,19 @@ class TestOfficerTours(HttpCase):
         self.assertFalse(claim.activity_ids, "the approval activity is done")
 
 
+    def test_secretary_marks_meeting_attendance_with_one_click(self):
+        if not self.env.ref("party_member_points.demo_org_dongshan", raise_if_not_found=False):
+            self.skipTest("demo data not loaded")
+        meeting = self.env["party.meeting"].create({
+            "name": "Tour meeting", "meeting_type": "themed_day",
+            "organization_id": self.env.ref("party_member_points.demo_org_dongshan").id})
+        self.start_tour(f"/odoo/action-party_member_points.party_meeting_action/{meeting.id}",
+                        "party_meeting_attendance", login="secretary")
+        statuses = {line.member_id.name: line.status for line in meeting.attendance_ids}
+        self.assertEqual((statuses.pop("刘翠花"), statuses.pop("吴明亮")), ("present", "absent"))
+        self.assertEqual(set(statuses.values()), {False}, "the others are still unmarked")
+
+
 @tagged("post_install", "-at_install")
 class TestReportsOpen(HttpCase):
     """Each report of the three addons opens over HTTP for the secretary of the demo branch, as the print
@@ -226,7 +239,7 @@ class TestRoleHome(HttpCase):
 
     def test_home_action_chosen_by_the_user_wins(self):
         user = self.env["res.users"].search([("login", "=", "member")])
-        user.action_id = self.env.ref("party_member_points.party_points_entry_action")
+        user.action_id = self.env.ref("party_member_points.party_points_entry_action").id
         self.assertEqual(self._home("member"), user.action_id.id)
 
     def test_secretary_lands_on_own_branches_and_to_do(self):
