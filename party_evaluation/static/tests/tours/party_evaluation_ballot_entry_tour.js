@@ -33,7 +33,7 @@ registry.category("web_tour.tours").add("party_evaluation_ballot_entry", {
         },
         {
             content: "The other members are qualified",
-            trigger: ".modal button[name=action_fill_blanks]:contains(Qualified)",
+            trigger: ".modal button[name=action_fill_blanks]:first",
             run: "click",
         },
         {

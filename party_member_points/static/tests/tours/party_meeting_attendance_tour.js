@@ -37,7 +37,7 @@ registry.category("web_tour.tours").add("party_meeting_attendance", {
         },
         {
             content: "Saved",
-            trigger: ".o_form_view:not(:has(.o_form_button_save))",
+            trigger: ".o_form_view:not(:has(.o_form_status_indicator_buttons:not(.invisible)))",
         },
     ],
 });
