@@ -173,6 +173,24 @@ class TestOfficerTours(HttpCase):
         self.assertEqual(set(statuses.values()), {False}, "the others are still unmarked")
 
 
+    def test_secretary_corrects_an_accepted_appeal(self):
+        appeal = self.env["party.points.appeal"].search([("state", "=", "submitted")], limit=1)
+        if not appeal or not self.env.ref("party_member_points.demo_user_secretary", raise_if_not_found=False):
+            self.skipTest("demo data not loaded")
+        secretary = appeal.member_id.organization_id._get_responsible_user()
+        appeal.with_user(secretary)._answer("accepted", "Not recorded: added")
+        rule = appeal.member_id.organization_id._get_points_scheme().rule_ids.filtered(
+            lambda r: r.recorder != "system" and r.points > 0 and not r.cap_points and not r.count_limit)[:1]
+        for lang in ("en_US", "zh_CN"):
+            rule.with_context(lang=lang).name = "Tour correction item"
+        self.start_tour(f"/odoo/action-party_member_points.party_points_appeal_action/{appeal.id}",
+                        "party_appeal_correction", login=secretary.login)
+        correction = appeal.correction_entry_id
+        self.assertEqual((correction.state, correction.rule_id, correction.member_id),
+                         ("posted", rule, appeal.member_id))
+        self.assertTrue(appeal.period_id.date_from <= correction.date <= appeal.period_id.date_to)
+
+
 @tagged("post_install", "-at_install")
 class TestReportsOpen(HttpCase):
     """Each report of the three addons opens over HTTP for the secretary of the demo branch, as the print
