@@ -62,7 +62,9 @@ class PartyOrganization(models.Model):
             if model not in self.env:
                 continue
             Model = self.env[model].with_context(active_test=False)
-            records = {record.id: record for record in Model.browse([a.res_id for a in model_activities]).exists()}
+            # only the records the user may read (an activity can sit on a record outside the user's scope)
+            records = {record.id: record for record in
+                       Model.browse([a.res_id for a in model_activities]).exists()._filtered_access("read")}
             for activity in model_activities:
                 record = records.get(activity.res_id)
                 if not record:

@@ -470,8 +470,11 @@ class PartyPointsResult(models.Model):
         return action
 
     def _entries(self):
-        """Posted entries of the member's year, for the register sheet (登记表)."""
+        """Posted entries of the member's year, for the register sheet (登记表): only for whoever may read the
+        member's register record (the member, the officers and the party-group leader), not for members who see
+        the result on the honour roll."""
         self.ensure_one()
+        self.member_id.check_access("read")
         return self.env["party.points.entry"].sudo().search(
             [("member_id", "=", self.member_id.id), ("year", "=", self.year), ("state", "=", "posted")],
             order="date, id")

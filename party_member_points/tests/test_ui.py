@@ -181,7 +181,7 @@ class TestOfficerTours(HttpCase):
         appeal.with_user(secretary)._answer("accepted", "Not recorded: added")
         rule = appeal.member_id.organization_id._get_points_scheme().rule_ids.filtered(
             lambda r: r.recorder != "system" and r.points > 0 and not r.cap_points and not r.count_limit)[:1]
-        for lang in ("en_US", "zh_CN"):
+        for lang, _name in self.env["res.lang"].get_installed():
             rule.with_context(lang=lang).name = "Tour correction item"
         self.start_tour(f"/odoo/action-party_member_points.party_points_appeal_action/{appeal.id}",
                         "party_appeal_correction", login=secretary.login)
