@@ -56,8 +56,12 @@ system (积分制 / 先锋指数).
         "demo/party_points_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "party_member_points/static/src/choice_buttons/*",
+        ],
         "web.assets_tests": [
             "party_member_points/static/tests/tours/*.js",
+            "party_member_points/static/tests/party_open_forms.js",
         ],
     },
     "application": True,

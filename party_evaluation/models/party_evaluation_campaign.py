@@ -68,7 +68,8 @@ class PartyEvaluationCampaign(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "year desc, meeting_date desc, id desc"
 
-    name = fields.Char(required=True, tracking=True, compute="_compute_name", store=True, readonly=False,
+    name = fields.Char(string="Campaign Name", required=True, tracking=True, compute="_compute_name", store=True,
+                       readonly=False,
                        precompute=True)
     organization_id = fields.Many2one(
         "party.organization", string="Branch", required=True, index=True, tracking=True, ondelete="restrict",
@@ -182,6 +183,9 @@ class PartyEvaluationCampaign(models.Model):
     excellent_max = fields.Integer(string="Excellent (max)", compute="_compute_grade_counts")
     excellent_over_quota = fields.Boolean(compute="_compute_grade_counts")
     member_ballot_count = fields.Integer(string="Member Ballots", compute="_compute_ballot_counts")
+    tally_warnings = fields.Text(
+        compute="_compute_tally_warnings", string="Before Counting",
+        help="Ballots missing or unused in the current round: checked before the ballots are counted.")
     member_spoiled_count = fields.Integer(string="Spoiled Member Ballots", compute="_compute_ballot_counts")
     public_ballot_count = fields.Integer(string="Public Ballots", compute="_compute_ballot_counts")
     public_spoiled_count = fields.Integer(string="Spoiled Public Ballots", compute="_compute_ballot_counts")
@@ -707,6 +711,55 @@ class PartyEvaluationCampaign(models.Model):
         return self.env["party.evaluation.ballot"].sudo().search_count([
             ("campaign_id", "=", self.id), ("round", "=", self.round), ("voter_type", "=", "member"),
             ("channel", "!=", "online")])
+
+    def _ballot_entry_counters(self):
+        """The counters of the ballot entry screen: paper member ballots entered out of those allowed (voting
+        members present minus the tokens issued: a token holder gets no paper ballot) and public ballots entered
+        out of the mass representatives present, each with what may still be entered."""
+        self.ensure_one()
+        paper = self._paper_member_ballot_count()
+        tokens = self._online_token_issued_count()
+        allowed = max(self._ballot_capacity("member") - tokens, 0)
+        member = self.env._("%(entered)s / %(allowed)s paper ballots, %(left)s still allowed",
+                            entered=paper, allowed=allowed, left=max(allowed - paper, 0))
+        if tokens:
+            member += self.env._(" (%s voters vote online)", tokens)
+        public_allowed = self._ballot_capacity("public")
+        public = self.env._("%(entered)s / %(allowed)s ballots, %(left)s still allowed",
+                            entered=self.public_ballot_count, allowed=public_allowed,
+                            left=max(public_allowed - self.public_ballot_count, 0))
+        return member, public
+
+    def _tally_anomalies(self):
+        """What the scrutineers should see before counting: every ballot missing or left unused."""
+        self.ensure_one()
+        anomalies = []
+        present = self._ballot_capacity("member")
+        tokens = self._online_token_issued_count()
+        paper = self._paper_member_ballot_count()
+        unused = tokens - self.online_used_count
+        if paper + self.online_used_count < present:
+            anomalies.append(self.env._(
+                "%(cast)s member ballots for %(present)s voting members present (%(paper)s on paper, %(online)s "
+                "online).", cast=paper + self.online_used_count, present=present, paper=paper,
+                online=self.online_used_count))
+        if unused > 0:
+            anomalies.append(self.env._("%s online ballot tokens are not used: those voters have not voted.", unused))
+        if self.mass_reps_present and not self.public_ballot_count:
+            anomalies.append(self.env._("No public ballot entered, with %s mass representatives present.",
+                                        self.mass_reps_present))
+        elif self.public_ballot_count < self.mass_reps_present:
+            anomalies.append(self.env._("%(cast)s public ballots for %(present)s mass representatives present.",
+                                        cast=self.public_ballot_count, present=self.mass_reps_present))
+        spoiled = self.member_spoiled_count + self.public_spoiled_count
+        if spoiled:
+            anomalies.append(self.env._("%s spoiled ballots (counted as cast, not tallied).", spoiled))
+        return anomalies
+
+    def _compute_tally_warnings(self):
+        for campaign in self:
+            anomalies = campaign._tally_anomalies() if campaign.state == "voting" and campaign.id else []
+            campaign.tally_warnings = "\n".join(f"• {line}" for line in anomalies) or False
 
     def _ballot_capacity(self, voter_type):
         """Most ballots of this type the round may hold: members present with a vote, or mass representatives

@@ -54,7 +54,7 @@ class TestConfidentiality(EvaluationCase):
         following = Entry.browse(next_action["res_id"])
         self.assertEqual(following.campaign_id, campaign)
         self.assertEqual(following.next_number, 2)
-        self.assertEqual(following.member_progress, "1 / 28")
+        self.assertEqual(following.member_progress, "1 / 28 paper ballots, 27 still allowed")
         following.write({"spoiled": True, "voter_type": "public"})
         following.action_save_close()
         self.assertEqual(campaign.public_spoiled_count, 1)

@@ -23,3 +23,17 @@ class TestBallotEntryTour(HttpCase):
         self.assertEqual(set(grades.values()), {"qualified"})
         self.assertEqual(campaign.member_ballot_count, 2)
         self.assertFalse(self.env["party.evaluation.ballot.entry"].search([]), "the wizard keeps nothing")
+
+    def test_counters_and_tally_warnings_before_counting(self):
+        campaign = self.env.ref("party_evaluation.demo_campaign_dongshan", raise_if_not_found=False)
+        if not campaign:
+            self.skipTest("demo data not loaded")
+        workflow(campaign._attending(), "evaluation_system").write({"attendance": "present"})
+        campaign._system().write({"state": "voting", "mass_reps_present": 3})
+        present = campaign._ballot_capacity("member")
+        member, public = campaign._ballot_entry_counters()
+        self.assertEqual(member, f"0 / {present} paper ballots, {present} still allowed")
+        self.assertEqual(public, "0 / 3 ballots, 3 still allowed")
+        warnings = campaign.tally_warnings
+        self.assertIn("No public ballot entered, with 3 mass representatives present.", warnings)
+        self.assertIn(f"0 member ballots for {present} voting members present", warnings)

@@ -39,10 +39,10 @@ class PartyEvaluationBallotEntry(models.TransientModel):
         for wizard in self:
             campaign = wizard.campaign_id
             wizard.next_number = campaign.ballot_counter + 1 if campaign else 0
-            wizard.member_progress = f"{campaign.member_ballot_count} / {campaign._ballot_capacity('member')}" \
-                if campaign else ""
-            wizard.public_progress = f"{campaign.public_ballot_count} / {campaign._ballot_capacity('public')}" \
-                if campaign else ""
+            wizard.member_progress = wizard.public_progress = ""
+            if not campaign:
+                continue
+            wizard.member_progress, wizard.public_progress = campaign._ballot_entry_counters()
 
     @api.depends("line_ids.grade")
     def _compute_graded_count(self):

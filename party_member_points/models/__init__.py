@@ -7,6 +7,7 @@ from . import party_dues
 from . import party_meeting
 from . import party_meeting_attendance
 from . import res_users
+from . import ir_http
 from . import party_demo_loader
 from . import party_points_scheme
 from . import party_points_component

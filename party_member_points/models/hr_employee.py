@@ -2,6 +2,7 @@ from odoo import api, fields, models
 
 from .party_member import STAGES
 from .party_points_logic import GRADES
+from .party_points_result import STAR_RATINGS
 
 # HR users read the party summary of employees; party officers see it too (the smart button opens the member).
 PARTY_HR_GROUPS = "hr.group_hr_user,party_member_points.group_party_officer"
@@ -28,6 +29,9 @@ class PartyEmployeeSummary(models.AbstractModel):
     party_grade = fields.Selection(GRADES, compute="_compute_party_performance", string="Last Party Grade",
                                    groups=PARTY_HR_GROUPS)
     party_stars = fields.Integer(compute="_compute_party_performance", string="Stars", groups=PARTY_HR_GROUPS)
+    # the stars as a selection: the priority widget of the form shows a selection, not an integer
+    party_star_rating = fields.Selection(STAR_RATINGS, compute="_compute_party_performance", string="Star Rating",
+                                         groups=PARTY_HR_GROUPS)
     party_rank_branch = fields.Integer(compute="_compute_party_performance", string="Rank in Branch",
                                        groups=PARTY_HR_GROUPS)
 
@@ -54,7 +58,7 @@ class HrEmployee(models.Model):
         """Values of the party fields for an employee who is no party member (extended with the add-ons' fields)."""
         return {"party_member_id": False, "party_organization_id": False, "party_stage": False,
                 "party_points_total": 0.0, "party_result_year": 0, "party_grade": False, "party_stars": 0,
-                "party_rank_branch": 0}
+                "party_star_rating": False, "party_rank_branch": 0}
 
     @api.model
     def _party_performance_values(self, employee_ids):
@@ -85,6 +89,7 @@ class HrEmployee(models.Model):
                 party_result_year=result.year if result else 0,
                 party_grade=result.grade if result else False,
                 party_stars=result.stars if result else 0,
+                party_star_rating=result.star_rating if result else False,
                 party_rank_branch=result.rank_branch if result else 0,
                 **extra.get(member.id, {}),
             )

@@ -11,6 +11,9 @@ GIVEN = ["建华", "秀英", "国强", "桂兰", "志明", "海燕", "卫东", "
          "金凤", "永刚", "淑珍", "立新", "小红", "振华", "明亮", "翠花", "光荣", "雪梅", "大勇", "红霞", "保国", "凤英",
          "长青", "美玲", "学军", "素芳", "宝山", "秋菊", "家兴", "月娥"]
 
+DEMO_USER_GENDERS = {"demo_user_secretary": "female", "demo_user_leader": "male", "demo_user_member": "female",
+                     "demo_user_upper": "male"}
+
 
 class PartyDemoLoader(models.AbstractModel):
     """Builds the register's demo data: members across every stage and flag, a year of dues and meetings.
@@ -112,6 +115,10 @@ class PartyDemoLoader(models.AbstractModel):
         }
         for index, flags in flag_plan.items():
             vals_list[index].update(flags)
+        # the members of the demo logins carry the names of their users (and the right gender)
+        for index, xmlid in ((0, "demo_user_secretary"), (9, "demo_user_leader"), (10, "demo_user_member"),
+                             (20, "demo_user_upper")):
+            vals_list[index].update(name=ref(f"party_member_points.{xmlid}").name, gender=DEMO_USER_GENDERS[xmlid])
         # stage is written by create directly: transitions are only checked on write
         members = self.env["party.member"].create(vals_list)
         members[0].user_id = ref("party_member_points.demo_user_secretary")
@@ -216,6 +223,8 @@ class PartyDemoLoader(models.AbstractModel):
                         "name": topic, "meeting_type": kind, "organization_id": branch.id,
                         "date": fields.Datetime.to_datetime(month + relativedelta(days=9 + 5 * day, hours=1)),
                         "location": "党员活动室", "attendance_ids": lines,
+                        # hosted by the branch's secretary, not by the system that loads the demo
+                        "host_id": branch._get_responsible_user().id,
                     })
         meetings = Meeting.create(meeting_vals)
         meetings.filtered(lambda m: m.date.date() < today).action_done()

@@ -1,6 +1,11 @@
-from odoo import fields, models, tools
+from odoo import api, fields, models, tools
 
 from .party_points_logic import GRADES
+from .party_points_result import STAR_RATINGS
+
+# The grades in their order (excellent first) for the pivot's columns: a selection is grouped in the order of
+# its keys, which would put 基本合格 before 优秀.
+GRADE_LEVELS = [(str(level), label) for level, (_key, label) in enumerate(GRADES, start=1)]
 
 
 class PartyHrPerformanceReport(models.Model):
@@ -22,8 +27,10 @@ class PartyHrPerformanceReport(models.Model):
     member_id = fields.Many2one("party.member", readonly=True)
     organization_id = fields.Many2one("party.organization", string="Branch", readonly=True)
     grade = fields.Selection(GRADES, readonly=True)
+    grade_level = fields.Selection(GRADE_LEVELS, string="Grade Level", readonly=True)
     graded = fields.Boolean(readonly=True)
     stars = fields.Integer(readonly=True, aggregator="avg")
+    star_rating = fields.Selection(STAR_RATINGS, string="Star Rating", readonly=True)
     total = fields.Float(string="Points", readonly=True, aggregator="avg")
     rank_branch = fields.Integer(string="Rank in Branch", readonly=True, aggregator="min")
     member_count = fields.Integer(string="Members", readonly=True)
@@ -41,8 +48,10 @@ class PartyHrPerformanceReport(models.Model):
                        m.id AS member_id,
                        r.organization_id AS organization_id,
                        r.grade AS grade,
+                       CASE r.grade %s END AS grade_level,
                        r.graded AS graded,
                        r.stars AS stars,
+                       r.star_rating AS star_rating,
                        r.total AS total,
                        r.rank_branch AS rank_branch,
                        1 AS member_count
@@ -51,4 +60,15 @@ class PartyHrPerformanceReport(models.Model):
                   JOIN hr_employee e ON e.id = m.employee_id
                  WHERE e.active
             )
-        """)
+        """ % " ".join(f"WHEN '{key}' THEN '{level}'" for level, (key, _label) in enumerate(GRADES, start=1)))
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        """Averages rounded to two digits: the pivot's XLSX download writes the values as they come
+        (85.69 instead of 85.69375000000001)."""
+        rows = super().read_group(domain, fields, groupby, offset=offset, limit=limit, orderby=orderby, lazy=lazy)
+        for row in rows:
+            for name in ("total", "stars"):
+                if isinstance(row.get(name), float):
+                    row[name] = round(row[name], 2)
+        return rows

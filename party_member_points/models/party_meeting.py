@@ -72,7 +72,8 @@ class PartyMeeting(models.Model):
                 raise UserError(self.env._("Attendance can only be loaded for a planned meeting."))
             present = meeting.attendance_ids.member_id
             missing = meeting._expected_members() - present
-            meeting.attendance_ids = [Command.create({"member_id": member.id, "status": "present"})
+            # attendance unset: the officer marks each member present, on leave or absent
+            meeting.attendance_ids = [Command.create({"member_id": member.id, "status": False})
                                       for member in missing]
         return True
 
@@ -82,6 +83,10 @@ class PartyMeeting(models.Model):
                 raise UserError(self.env._("Only a planned meeting can be marked as held."))
             if not meeting.attendance_ids:
                 raise UserError(self.env._("Record the attendance of “%s” before marking it as held.", meeting.name))
+            unmarked = meeting.attendance_ids.filtered(lambda a: not a.status)
+            if unmarked:
+                raise UserError(self.env._("Mark the attendance of %(names)s before marking “%(meeting)s” as held.",
+                                           names="、".join(unmarked.member_id.mapped("name")), meeting=meeting.name))
             missing_reason = meeting.attendance_ids.filtered(lambda a: a.status == "leave" and not a.leave_reason)
             if missing_reason:
                 raise UserError(self.env._("Leave without a reason for: %s",

@@ -15,8 +15,9 @@ class PartyMeetingAttendance(models.Model):
     meeting_state = fields.Selection(related="meeting_id.state", store=True)
     organization_id = fields.Many2one(related="member_id.organization_id", store=True, index=True)
     company_id = fields.Many2one(related="meeting_id.company_id", store=True, index=True)
+    # left empty by Load Members until the officer marks it: a meeting is marked held only when every line is set
     status = fields.Selection([("present", "Present"), ("leave", "On Leave"), ("absent", "Absent")],
-                              required=True, default="present")
+                              default="present")
     leave_type = fields.Selection([
         ("work", "Work"),
         ("personal", "Personal"),

@@ -107,7 +107,7 @@ class PartyMember(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "organization_id, name"
 
-    name = fields.Char(required=True, tracking=True)
+    name = fields.Char(string="Full Name", required=True, tracking=True)
     active = fields.Boolean(default=True)
     partner_id = fields.Many2one("res.partner", string="Contact", ondelete="restrict", index=True,
                                  help="Contact record of the member; created automatically when left empty.")

@@ -41,7 +41,7 @@ class PartyOrganization(models.Model):
 
     name = fields.Char(required=True, tracking=True, translate=False)
     complete_name = fields.Char(compute="_compute_complete_name", recursive=True, store=True)
-    code = fields.Char(help="Organization code in the national party register.")
+    code = fields.Char(string="Organization Code", help="Organization code in the national party register.")
     kind = fields.Selection(ORGANIZATION_KINDS, required=True, default="branch", tracking=True)
     sector = fields.Selection(
         SECTORS, required=True, default="rural", tracking=True,

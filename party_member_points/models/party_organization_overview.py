@@ -1,4 +1,5 @@
 from dateutil.relativedelta import relativedelta
+from markupsafe import Markup, escape
 
 from odoo import fields, models
 
@@ -27,6 +28,92 @@ class PartyOrganization(models.Model):
         help="Share of expected attendances at meetings held in the last three months that were present.",
         groups=OFFICER,
     )
+
+    overview_mine = fields.Boolean(
+        compute="_compute_overview_mine", search="_search_overview_mine", string="In My Scope",
+        help="Organizations the user runs and those below them (all of them for a party administrator): the "
+             "overview shows only these.")
+    overview_todo = fields.Html(compute="_compute_overview_todo", string="To Do", sanitize=False, groups=OFFICER,
+                                help="The user's open activities on the records of this organization and below.")
+    overview_todo_count = fields.Integer(compute="_compute_overview_todo", string="To Do Count", groups=OFFICER)
+
+    def _overview_scope_domain(self):
+        if self.env.user.has_group("party_member_points.group_party_admin"):
+            return []
+        return [("id", "in", self.env.user.party_officer_scope_ids.ids)]
+
+    def _compute_overview_mine(self):
+        scope = set(self.search(self._overview_scope_domain()).ids) if self.ids else set()
+        for org in self:
+            org.overview_mine = org.id in scope
+
+    def _search_overview_mine(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise NotImplementedError(self.env._("Unsupported search on In My Scope."))
+        domain = self._overview_scope_domain() or [(1, "=", 1)]
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    def _activity_organizations(self, activities):
+        """``{activity id: organization}`` of the record of each activity: its organization, the organization of
+        its member, or the organization itself; activities on other records have none."""
+        result = {}
+        by_model = {}
+        for activity in activities:
+            by_model.setdefault(activity.res_model, []).append(activity)
+        for model, model_activities in by_model.items():
+            if model not in self.env:
+                continue
+            Model = self.env[model].with_context(active_test=False)
+            # only the records the user may read (an activity can sit on a record outside the user's scope)
+            records = {record.id: record for record in
+                       Model.browse([a.res_id for a in model_activities]).exists()._filtered_access("read")}
+            for activity in model_activities:
+                record = records.get(activity.res_id)
+                if not record:
+                    continue
+                if model == self._name:
+                    organization = record
+                elif "organization_id" in Model._fields and Model._fields["organization_id"].comodel_name == self._name:
+                    organization = record.organization_id
+                elif "member_id" in Model._fields and Model._fields["member_id"].comodel_name == "party.member":
+                    organization = record.member_id.organization_id
+                else:
+                    continue
+                if organization:
+                    result[activity.id] = organization
+        return result
+
+    def _compute_overview_todo(self):
+        activities = self.env["mail.activity"].search([("user_id", "=", self.env.uid)], order="date_deadline, id") \
+            if self.ids else self.env["mail.activity"]
+        organizations = self._activity_organizations(activities)
+        today = fields.Date.context_today(self)
+        for org in self:
+            mine = [a for a in activities if org.parent_path and a.id in organizations
+                    and (organizations[a.id].parent_path or "").startswith(org.parent_path)]
+            org.overview_todo_count = len(mine)
+            org.overview_todo = Markup("").join(self._overview_todo_line(a, today) for a in mine[:8]) or False
+
+    def _overview_todo_line(self, activity, today):
+        """One line of the card's to-do list: the deadline, what to do and the record, with a link to it."""
+        late = activity.date_deadline and activity.date_deadline < today
+        return Markup(
+            '<div class="o_party_todo_line text-truncate"><span class="%s me-1">%s</span>'
+            '<a href="/odoo/%s/%s">%s</a> <span class="text-muted">%s</span></div>'
+        ) % (
+            "text-danger" if late else "text-muted",
+            escape(activity.date_deadline.strftime("%m-%d") if activity.date_deadline else ""),
+            activity.res_model, activity.res_id,
+            escape(activity.summary or activity.activity_type_id.name or ""),
+            escape(activity.res_name or ""),
+        )
+
+    def action_overview_todo(self):
+        """The user's open activities (the full to-do list behind the card's first lines)."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("mail.mail_activity_action")
+        action["domain"] = [("user_id", "=", self.env.uid)]
+        action["context"] = {}
+        return action
 
     def _compute_overview(self):
         if not self.ids:  # new records in a form: nothing to count yet

@@ -105,13 +105,15 @@ class PartyPointsAppeal(models.Model):
             return org.parent_id._get_responsible_user()
         return org._get_responsible_user()
 
-    def _answer(self, outcome, answer, reverse_entry=False):
+    def _answer(self, outcome, answer, reverse_entry=False, correction=None):
         """Answer the appeal: ``outcome`` accepted or dismissed, ``answer`` the reason given to the member.
-        An accepted appeal on an entry may reverse that entry (with the answer as the reason)."""
+        An accepted appeal on an entry may reverse that entry (with the answer as the reason) and may post a
+        correction entry (``correction``: dict with ``rule``, ``points`` and ``date``), in the same step."""
         if outcome not in ("accepted", "dismissed"):
             raise UserError(self.env._("Choose whether the appeal is accepted or dismissed."))
         if not answer or not answer.strip():
             raise UserError(self.env._("An appeal is answered with a reason."))
+        correction_values = correction
         for appeal in self:
             if appeal.state != "submitted":
                 raise UserError(self.env._("%s is already answered.", appeal.name))
@@ -124,6 +126,11 @@ class PartyPointsAppeal(models.Model):
                 if not appeal.entry_id:
                     raise UserError(self.env._("The appeal names no entry to reverse."))
                 correction = appeal.entry_id._reverse(self.env._("Appeal accepted: %s", answer))
+            if outcome == "accepted" and correction_values:
+                # the correction entry is the appeal's correction (a reversal stays linked to the disputed entry)
+                correction = appeal._correction_entry(correction_values, answer)
+            elif correction_values:
+                raise UserError(self.env._("Only an accepted appeal corrects the points."))
             appeal.with_context(party_points_appeal_answer=WORKFLOW).write({
                 "state": outcome, "answer": answer, "answered_by_id": self.env.uid,
                 "answer_date": fields.Datetime.now(), "correction_entry_id": correction.id})
@@ -131,6 +138,45 @@ class PartyPointsAppeal(models.Model):
             partners = appeal.member_id.user_id.partner_id | appeal.create_uid.partner_id
             appeal.message_post(body=self.env._("Answer: %s", answer), partner_ids=partners.ids)
         return True
+
+    def _correction_entry(self, values, answer):
+        """Post the correction entry of an accepted appeal for its member: the chosen item and points (the item's
+        own points unless it allows other points), dated in the appeal's period, with the caps applied like any
+        officer's entry. Returns the entry."""
+        self.ensure_one()
+        rule, day = values.get("rule"), values.get("date")
+        if not rule:
+            raise UserError(self.env._("Choose the item of the correction."))
+        period = self.period_id
+        if not day or not period.date_from <= day <= period.date_to:
+            raise UserError(self.env._("The correction is dated within the period %(period)s (%(start)s – %(end)s).",
+                                       period=period.name, start=fields.Date.to_string(period.date_from),
+                                       end=fields.Date.to_string(period.date_to)))
+        entry = self.env["party.points.entry"].create({
+            "member_id": self.member_id.id,
+            "rule_id": rule.id,
+            "scheme_id": rule.scheme_id.id,
+            "date": day,
+            "points": values.get("points"),
+            "name": self.env._("Appeal accepted: %s", answer),
+            "evidence_note": self.reason,
+        })
+        entry.action_post()
+        return entry
+
+    def _post_correction(self, correction):
+        """Correct the points of an appeal accepted without correction (button Correct the Points)."""
+        self.ensure_one()
+        if self.state != "accepted" or self.correction_entry_id:
+            raise UserError(self.env._("Only an accepted appeal without correction can be corrected."))
+        if not correction:
+            raise UserError(self.env._("Choose the item of the correction."))
+        if not self.env.user._party_can_manage(self.member_id.organization_id):
+            raise UserError(self.env._("Only an officer of the branch or above can answer %s.", self.name))
+        entry = self._correction_entry(correction, self.answer)
+        self.with_context(party_points_appeal_answer=WORKFLOW).write({"correction_entry_id": entry.id})
+        self.message_post(body=self.env._("Correction posted: %s", entry.display_name))
+        return entry
 
     def action_open_answer_wizard(self):
         return {

@@ -67,11 +67,14 @@ class PartyPointsPeriod(models.Model):
                 period.name = period.name or False
                 continue
             start = period.date_from
+            # in the user's language: 2026 Q3 reads 2026年第三季度 in Chinese
+            quarters = [self.env._("%s Q1"), self.env._("%s Q2"), self.env._("%s Q3"), self.env._("%s Q4")]
+            halves = [self.env._("%s H1"), self.env._("%s H2")]
             label = {
                 "month": f"{start.year}-{start.month:02d}",
-                "quarter": f"{start.year} Q{(start.month - 1) // 3 + 1}",
-                "half_year": f"{start.year} H{(start.month - 1) // 6 + 1}",
-                "year": f"{start.year}",
+                "quarter": quarters[(start.month - 1) // 3] % start.year,
+                "half_year": halves[(start.month - 1) // 6] % start.year,
+                "year": self.env._("Year %s") % start.year,
             }.get(period.period_type, f"{period.date_from} – {period.date_to}")
             period.name = f"{period.organization_id.name} {label}"
 

@@ -129,6 +129,13 @@ class PartyPointsResult(models.Model):
         # results of January in place (heap-only updates, no index entries), as no indexed column changes
         self.env.cr.execute(SQL("ALTER TABLE %s SET (fillfactor = 50)", SQL.identifier(self._table)))
 
+    @api.depends("member_id")
+    def _compute_display_name(self):
+        # the member's name, read as the system: members see others' results on the honour roll without reading
+        # their register record (the form's title shows the name the same way)
+        for result in self:
+            result.display_name = result.sudo().member_id.name or ""
+
     @api.depends("stars")
     def _compute_star_rating(self):
         for result in self:
@@ -580,8 +587,11 @@ class PartyPointsResult(models.Model):
         return action
 
     def _entries(self):
-        """Posted entries of the member's year, for the register sheet (登记表)."""
+        """Posted entries of the member's year, for the register sheet (登记表): only for whoever may read the
+        member's register record (the member, the officers and the party-group leader), not for members who see
+        the result on the honour roll."""
         self.ensure_one()
+        self.member_id.check_access("read")
         return self.env["party.points.entry"].sudo().search(
             [("member_id", "=", self.member_id.id), ("year", "=", self.year), ("state", "=", "posted")],
             order="date, id")

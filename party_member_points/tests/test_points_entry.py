@@ -351,13 +351,35 @@ class TestPointsBatch(PartyPointsCase):
         self.assertEqual(self.Entry.search_count([("rule_id", "=", self.r_act.id), ("state", "=", "posted")]), 4)
         for _i in range(3):
             self._post(self.bob, self.r_act)
-        before = self.Entry.search_count([])
         wizard = self.env["party.points.batch.wizard"].with_user(self.user_secretary).create({
             "scheme_id": self.scheme.id, "rule_id": self.r_act.id, "date": date(self.YEAR, 5, 5),
             "member_ids": [Command.set(members.ids)]})
-        with self.assertUserError("Bob"):
+        summary = wizard.action_record()
+        new = self.Entry.search([("rule_id", "=", self.r_act.id), ("date", "=", date(self.YEAR, 5, 5))])
+        self.assertEqual(new.member_id, members - self.bob, "what fits is posted, Bob at his cap is left out")
+        self.assertEqual(set(new.mapped("state")), {"posted"})
+        self.assertEqual(summary["tag"], "display_notification")
+        message = summary["params"]["message"]
+        self.assertIn("Posted: 3", message)
+        self.assertRegex(message, r"Not recorded: 1 \(Bob: ")
+        self.assertEqual(sorted(summary["params"]["next"]["domain"][0][2]), sorted(new.ids))
+        before = self.Entry.search_count([])
+        wizard = self.env["party.points.batch.wizard"].with_user(self.user_secretary).create({
+            "scheme_id": self.scheme.id, "rule_id": self.r_act.id, "date": date(self.YEAR, 5, 6),
+            "member_ids": [Command.set(self.bob.ids)]})
+        with self.assertUserError("(?s)Nothing was recorded.*Bob"):
             wizard.action_record()
         self.assertEqual(self.Entry.search_count([]), before, "nothing saved")
+
+    def test_officer_batch_summary_counts_cuts_and_approvals(self):
+        me = self._member("Secretary Herself", user_id=self.user_secretary.id)
+        wizard = self.env["party.points.batch.wizard"].with_user(self.user_secretary).create({
+            "scheme_id": self.scheme.id, "rule_id": self.r_act.id, "date": party_today(self.env),
+            "member_ids": [Command.set((me | self.alice).ids)]})
+        message = wizard.action_record()["params"]["message"]
+        self.assertIn("Posted: 1", message)
+        self.assertIn("Sent for approval: 1 (Secretary Herself)", message)
+        self.assertNotIn("Not recorded", message)
 
     def test_officer_batch_sends_own_points_for_approval(self):
         me = self._member("Secretary Herself", user_id=self.user_secretary.id)

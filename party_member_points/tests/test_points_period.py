@@ -109,6 +109,49 @@ class TestPointsPeriods(PartyPointsCase):
         self.period.with_user(self.user_secretary).action_close()
         self.assertEqual(self.period.state, "closed")
 
+    def test_accepted_appeal_posts_the_missing_points_in_one_step(self):
+        """漏记 3 分，予以补记: accepting the appeal posts the correction entry at once."""
+        self._published()
+        appeal = self.env["party.points.appeal"].with_user(self.user_member).create({
+            "period_id": self.period.id, "reason": "My volunteer day was not recorded"})
+        wizard = self.env["party.points.appeal.answer.wizard"].with_user(self.user_secretary).create({
+            "appeal_id": appeal.id, "outcome": "accepted", "answer": "Not recorded: 3 points added",
+            "correction_rule_id": self.r_act.id, "correction_date": self.today})
+        total = self.own.points_year_total
+        wizard.action_answer()
+        self.assertEqual(appeal.state, "accepted")
+        correction = appeal.correction_entry_id
+        self.assertEqual((correction.state, correction.points, correction.member_id), ("posted", 3.0, self.own))
+        self.assertEqual(correction.approver_id, self.user_secretary)
+        self.own.invalidate_recordset()
+        self.assertEqual(self.own.points_year_total, total + 3.0)
+
+        # the correction is dated in the period of the appeal
+        other = self.env["party.points.appeal"].with_user(self.user_member).create({
+            "period_id": self.period.id, "reason": "Another missing activity"})
+        wizard = self.env["party.points.appeal.answer.wizard"].with_user(self.user_secretary).create({
+            "appeal_id": other.id, "outcome": "accepted", "answer": "Agreed",
+            "correction_rule_id": self.r_act.id, "correction_date": self.period.date_to + timedelta(days=1)})
+        with self.assertUserError("dated within the period"):
+            wizard.action_answer()
+        self.assertEqual(other.state, "submitted", "nothing saved")
+
+    def test_accepted_appeal_corrected_later_with_the_button(self):
+        self._published()
+        appeal = self.env["party.points.appeal"].with_user(self.user_member).create({
+            "period_id": self.period.id, "reason": "Missing points"})
+        appeal.with_user(self.user_secretary)._answer("accepted", "Agreed, to be added")
+        self.assertFalse(appeal.correction_entry_id)
+        action = appeal.with_user(self.user_secretary).action_open_answer_wizard()
+        wizard = self.env[action["res_model"]].with_user(self.user_secretary).with_context(action["context"]).create({
+            "correction_rule_id": self.r_act.id, "correction_date": self.today})
+        self.assertEqual(wizard.appeal_state, "accepted")
+        wizard.action_answer()
+        self.assertEqual(appeal.correction_entry_id.state, "posted")
+        self.assertEqual(appeal.answer, "Agreed, to be added", "the answer is kept")
+        with self.assertUserError("without correction"):
+            appeal.with_user(self.user_secretary)._post_correction({"rule": self.r_act, "date": self.today})
+
     def test_appeal_after_publication_ended_refused(self):
         self._published(days_left=-1)
         count = self.env["party.points.appeal"].search_count([])

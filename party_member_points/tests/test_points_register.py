@@ -2,7 +2,8 @@ from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command
+from odoo import Command, fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.addons.party_member_points.tools.clock import party_today
 
@@ -57,6 +58,28 @@ class TestAutomaticEntries(PartyPointsCase):
         self.assertEqual(self._entries(self.m_absent, "absence_unexcused").mapped("points"), [-5.0])
         self.assertFalse(self.Entry.search([("member_id", "=", self.m_sick.id), ("date", "=", date(self.YEAR, 2, 10))]),
                          "sick leave costs nothing")
+
+    def test_meeting_shows_what_marking_it_held_posts(self):
+        meeting = self.env["party.meeting"].create({
+            "name": "Themed party day", "meeting_type": "themed_day",
+            "organization_id": self.default_branch.id, "date": datetime(self.YEAR, 3, 10, 2, 0)})
+        meeting.action_load_members()
+        lines = meeting.attendance_ids
+        self.assertTrue(lines)
+        self.assertFalse(any(lines.mapped("status")), "the attendance starts unmarked")
+        self.assertIn("Attendance not marked: ", meeting.points_preview)
+        with self.assertRaisesRegex(UserError, "Mark the attendance of"):
+            meeting.action_done()
+        lines.status = "present"
+        lines.filtered(lambda a: a.member_id == self.m_absent).status = "absent"
+        meeting.invalidate_recordset(["points_preview"])
+        preview = meeting.points_preview
+        self.assertIn(f": {len(lines) - 1} × +3", preview)
+        self.assertIn(": 1 × -5", preview)
+        self.assertNotIn("not marked", preview)
+        meeting.action_done()
+        self.assertEqual(self._entries(self.m_absent, "absence_unexcused").mapped("points"), [-5.0])
+        self.assertFalse(meeting.points_preview, "no preview once held")
 
     def test_work_leave_free_up_to_six_then_minus_two(self):
         for month in range(1, 9):

@@ -250,6 +250,9 @@ class TestDuesMeetingsTransfers(PartyRegisterCase):
             meeting.action_done()
         meeting.action_load_members()
         self.assertEqual(meeting.attendance_ids.member_id, m1)
+        self.assertFalse(meeting.attendance_ids.status, "loaded unmarked: the officer marks each member")
+        with self.assertRaisesRegex(UserError, "Mark the attendance of Attendee"):
+            meeting.action_done()
         with Form(meeting) as form:
             with form.attendance_ids.edit(0) as line:
                 line.status = "leave"

@@ -73,19 +73,33 @@ class PartyPointsBatchWizard(models.TransientModel):
                 "target": "new", "name": self.env._("Record Points in Batch")}
 
     def action_record(self):
-        """Create one entry per member in one go; officers' entries are posted at once (caps applied), the
-        others are submitted to the branch secretary."""
+        """Record the rule for every chosen member and say what happened to each: an officer's entries are posted
+        at once with the caps applied (cut where the room left is smaller), members whose cap is already reached
+        or who use another scheme are refused (no entry), the officer's own points and a group leader's records go
+        to the branch secretary for approval. Posts what fits instead of refusing the whole batch."""
         self.ensure_one()
         if not self.member_ids:
             raise UserError(self.env._("Choose the members."))
         if self.rule_id.evidence_required and not self.attachment_ids and not self.will_post:
             raise UserError(self.env._("“%s” needs evidence: attach a proof.", self.rule_id.name))
-        wrong = self.member_ids.filtered(lambda m: m.organization_id._get_points_scheme() != self.rule_id.scheme_id)
-        if wrong:
-            raise UserError(self.env._("%(members)s do not use the scheme %(scheme)s.",
-                                       members=", ".join(wrong.mapped("name")), scheme=self.rule_id.scheme_id.name))
+        Entry = self.env["party.points.entry"]
         points = self.points if self.rule_id.allow_custom_points else self.rule_id.points
-        entries = self.env["party.points.entry"].create([{
+        wrong = self.member_ids.filtered(lambda m: m.organization_id._get_points_scheme() != self.rule_id.scheme_id)
+        members = self.member_ids - wrong
+        refused = [(member, self.env._("uses another scheme than %s", self.rule_id.scheme_id.name))
+                   for member in wrong]
+        own = members.filtered(lambda m: m.user_id == self.env.user) if self.will_post else members
+        to_post = members - own
+        if to_post:
+            capped = Entry._cap_points([{"member": member, "rule": self.rule_id, "date": self.date,
+                                         "points": points} for member in to_post])
+            full = to_post.browse([m.id for m, (allowed, _note) in zip(to_post, capped) if points and not allowed])
+            refused += [(member, note) for member, (allowed, note) in zip(to_post, capped)
+                        if member in full]
+            to_post -= full
+        if not to_post and not own:
+            raise UserError(self.env._("Nothing was recorded:\n%s", batch_lines(refused)))
+        entries = Entry.create([{
             "member_id": member.id,
             "rule_id": self.rule_id.id,
             "scheme_id": self.rule_id.scheme_id.id,
@@ -94,15 +108,46 @@ class PartyPointsBatchWizard(models.TransientModel):
             "name": self.description or self.rule_id.name,
             "attachment_ids": [fields.Command.set(self.attachment_ids.ids)],
             "evidence_note": self.evidence_note,
-        } for member in self.member_ids])
-        if self.will_post:
-            # an officer does not approve their own points: those go for approval like a claim
-            own = entries.filtered(lambda entry: entry.member_id.user_id == self.env.user)
-            (entries - own).action_post()
-            own.action_submit()
-        else:
-            entries.action_submit()
+        } for member in to_post | own])
+        posted = entries.filtered(lambda entry: entry.member_id in to_post)
+        submitted = entries - posted
+        # an officer does not approve their own points: those go for approval like a claim
+        posted.action_post()
+        submitted.action_submit()
+        return self._summary_action(entries, posted, submitted, refused)
+
+    def _summary_action(self, entries, posted, submitted, refused):
+        """A notification with what the batch did, then the ledger of the new entries."""
+        cut = posted.filtered("cap_note")
+        parts = []
+        if posted:
+            parts.append(self.env._("Posted: %s", len(posted - cut)))
+        if cut:
+            parts.append(self.env._("Cut by the caps: %(count)s (%(lines)s)", count=len(cut),
+                                    lines="; ".join(f"{e.member_id.name}: {e.cap_note}" for e in cut)))
+        if submitted:
+            parts.append(self.env._("Sent for approval: %(count)s (%(names)s)", count=len(submitted),
+                                    names="、".join(submitted.member_id.mapped("name"))))
+        if refused:
+            parts.append(self.env._("Not recorded: %(count)s (%(lines)s)", count=len(refused),
+                                    lines="; ".join(f"{member.name}: {note}" for member, note in refused)))
         action = self.env["ir.actions.act_window"]._for_xml_id("party_member_points.party_points_entry_action")
         action["domain"] = [("id", "in", entries.ids)]
         action["context"] = {}
-        return action
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Points recorded"),
+                "message": "\n".join(parts),
+                "type": "warning" if refused or cut else "success",
+                "sticky": bool(refused or cut),
+                "className": "text-prewrap",
+                "next": action,
+            },
+        }
+
+
+def batch_lines(refused):
+    """One line per member not recorded: name and why."""
+    return "\n".join(f"- {member.name}: {note}" for member, note in refused)

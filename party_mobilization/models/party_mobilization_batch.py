@@ -30,7 +30,7 @@ class PartyMobilizationBatch(models.Model):
     company_id = fields.Many2one(related="project_id.company_id", store=True, index=True)
     project_state = fields.Selection(related="project_id.state", string="Project Stage")
     sequence = fields.Integer(string="Batch No.", required=True, default=1)
-    name = fields.Char(compute="_compute_name")
+    name = fields.Char(string="Batch Name", compute="_compute_name")
     identity = fields.Selection(IDENTITIES, required=True)
     identity_rank = fields.Integer(compute="_compute_identity_rank", store=True, aggregator=False)
     date_planned_start = fields.Date(string="Planned Start")

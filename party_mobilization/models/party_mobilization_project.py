@@ -88,7 +88,7 @@ class PartyMobilizationProject(models.Model):
     stage_review_plan = fields.Text(string="Stage Reviews", help="When progress is reviewed and published.")
     vote_majority = fields.Float(
         string="Required Majority", default=DEFAULT_MAJORITY, tracking=True,
-        help="Share of the attendees that must vote for the plan; 0.5 means more than half.")
+        help="Share of the attendees that must vote for the plan; 50 % means more than half.")
 
     # Direct launch ordered by the town committee (极特殊情况)
     direct_launch = fields.Boolean(
@@ -507,14 +507,16 @@ class PartyMobilizationProject(models.Model):
         return True
 
     def _post_stage_announcement(self, event=None):
-        """Stage announcement in the chatter: progress of every batch and overall."""
+        """Stage announcement in the chatter: the overall progress, with the progress of every batch when the
+        officer publishes it; a batch's event (opened, done) is posted with the overall progress only, so that
+        the chatter does not repeat the whole batch table at every event."""
         self.ensure_one()
         lines = [event] if event else []
         lines.append(self.env._("Progress of “%(project)s”: %(done)s of %(total)s people done (%(progress)s %%), "
                                 "%(refused)s refused.", project=self.name, done=self.done_count,
                                 total=self.participant_count, progress=self.progress, refused=self.refused_count))
         states = dict(self.env["party.mobilization.batch"]._fields["state"]._description_selection(self.env))
-        for batch in self.batch_ids.sorted("sequence"):
+        for batch in self.batch_ids.sorted("sequence") if not event else ():
             lines.append(self.env._(
                 "Batch %(seq)s (%(identity)s): %(state)s, %(done)s/%(total)s done",
                 seq=batch.sequence, identity=batch._identity_label(), state=states[batch.state],

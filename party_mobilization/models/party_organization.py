@@ -8,6 +8,12 @@ OFFICER = "party_member_points.group_party_officer"
 ACTIVE_STATES = ("draft", "submitted", "approved", "opinions", "voting", "published", "executing", "acceptance")
 
 
+def project_advance_key(project):
+    """Sort key of the projects under way: the furthest stage first, then the latest start (an executing
+    project is shown before a new plan)."""
+    return ACTIVE_STATES.index(project.state), project.date_start, project.id
+
+
 class PartyOrganization(models.Model):
     """Branch overview: the mobilization projects under way in the organization and below it."""
 
@@ -33,8 +39,13 @@ class PartyOrganization(models.Model):
         )
         latest = {}
         if self.ids:
-            for project in Project.search([("organization_id", "in", self.ids), ("state", "in", ACTIVE_STATES)]):
-                latest.setdefault(project.organization_id.id, project)
+            # the card shows the most advanced project of the subtree (an executing project before a new plan)
+            projects = Project.search([("organization_id", "child_of", self.ids), ("state", "in", ACTIVE_STATES)])
+            for org in self:
+                prefix = org.parent_path
+                mine = [p for p in projects if prefix and (p.organization_id.parent_path or "").startswith(prefix)]
+                if mine:
+                    latest[org.id] = max(mine, key=project_advance_key)
         for org in self:
             org.overview_project_count = counts.get(org.id, 0)
             org.overview_project_id = latest.get(org.id, Project)

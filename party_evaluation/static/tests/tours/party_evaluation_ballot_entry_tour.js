@@ -1,6 +1,6 @@
 import { registry } from "@web/core/registry";
 
-// The scrutineers copy paper ballots: one with a grade given by hand and the blanks filled as qualified,
+// The scrutineers copy paper ballots: one with a grade given by one click and the blanks filled as qualified,
 // "Save & Next", then a spoiled ballot, "Save & Close".
 registry.category("web_tour.tours").add("party_evaluation_ballot_entry", {
     url: "/odoo/action-party_evaluation.party_evaluation_ballot_entry_action",
@@ -19,18 +19,21 @@ registry.category("web_tour.tours").add("party_evaluation_ballot_entry", {
             trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains(刘翠花)",
         },
         {
-            content: "Open the first member's line",
-            trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains(刘翠花) td[name=grade]",
+            content: "The counter shows the paper ballots still allowed",
+            trigger: ".modal .o_field_widget[name=member_progress]:contains(0 /)",
+        },
+        {
+            content: "Grade the first member excellent with one click",
+            trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains(刘翠花) button[data-value=excellent]",
             run: "click",
         },
         {
-            content: "Grade the first member excellent",
-            trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:contains(刘翠花) input[data-value=excellent]",
-            run: "click",
+            content: "The grade is set at once",
+            trigger: ".modal .o_data_row:contains(刘翠花) button[data-value=excellent].active",
         },
         {
             content: "The other members are qualified",
-            trigger: ".modal button[name=action_fill_blanks]:contains(Qualified)",
+            trigger: ".modal button[name=action_fill_blanks]:first",
             run: "click",
         },
         {

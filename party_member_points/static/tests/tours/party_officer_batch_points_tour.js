@@ -1,6 +1,7 @@
 import { registry } from "@web/core/registry";
 
-// A branch secretary records one rule for several members in one go, then sees the posted entries.
+// A branch secretary records one rule for several members in one go, reads the summary of what was posted, then
+// sees the posted entries.
 registry.category("web_tour.tours").add("party_officer_batch_points", {
     url: "/odoo/action-party_member_points.party_points_batch_wizard_action",
     steps: () => [
@@ -36,6 +37,10 @@ registry.category("web_tour.tours").add("party_officer_batch_points", {
             content: "Record the points",
             trigger: ".modal footer button[name=action_record]",
             run: "click",
+        },
+        {
+            content: "A summary says what was posted",
+            trigger: ".o_notification.text-prewrap .o_notification_content:contains(2)",
         },
         {
             content: "The ledger shows the new entries",
