@@ -11,7 +11,7 @@ system (积分制 / 先锋指数).
     "author": "Party Branch Suite",
     "website": "https://example.org/party-branch-suite",
     "license": "LGPL-3",
-    "depends": ["mail", "hr", "portal"],
+    "depends": ["mail", "hr", "portal", "base_import"],
     "data": [
         "security/party_security.xml",
         "security/ir.model.access.csv",
@@ -21,6 +21,7 @@ system (积分制 / 先锋指数).
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "data/party_points_scheme_data.xml",
+        "data/party_member_import_mapping.xml",
         "data/party_points_activity_data.xml",
         "data/party_points_cron_data.xml",
         "report/party_points_reports.xml",
