@@ -9,6 +9,9 @@
 # 3. Prints, as the very last line, "N passed, N failed" and exits non-zero when anything
 #    failed or when no test ran at all.
 #
+# On screen: only the failures and that last line. The whole run is logged in setup/logs/test.log,
+# Odoo's log in setup/logs/test-odoo.log, pytest's output in setup/logs/test-pytest.log.
+#
 # The throwaway database (and its filestore) is always dropped, also on failure or Ctrl-C.
 #
 # Optional environment:
@@ -21,7 +24,16 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 2
 
-say() { printf '[test] %s\n' "$*"; }
+say() {
+    printf '[test] %s\n' "$*"
+    # failures also on screen (fd 3); the rest only in setup/logs/test.log
+    case "$*" in
+        *FAILURE*|*ERROR*|*WARNING*|"failed tests:"|interrupted|KEEP_DB*|"odoo exited"*) printf '[test] %s\n' "$*" >&3 ;;
+    esac
+}
+LOG_DIR="$ROOT/setup/logs"
+mkdir -p "$LOG_DIR"
+exec 3>&1 >"$LOG_DIR/test.log" 2>&1
 
 # ------------------------------------------------------------------ Python with Odoo
 if [[ -n "${PYTHON:-}" ]]; then
@@ -33,7 +45,7 @@ else
 fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/party_test.XXXXXX")"
-LOG="$WORK/odoo.log"
+LOG="$LOG_DIR/test-odoo.log"
 DB="party_test_$$_$(date +%s)"
 DB_CREATED=0
 CLEANED=0
@@ -58,7 +70,7 @@ cleanup() {
         wait "$TEE_PID" 2>/dev/null
     fi
     if [[ "${KEEP_DB:-0}" == 1 ]]; then
-        say "KEEP_DB=1: kept database $DB, data dir and log in $WORK"
+        say "KEEP_DB=1: kept database $DB and data dir $WORK (log: $LOG)"
         return 0
     fi
     if [[ "$DB_CREATED" == 1 ]]; then
@@ -127,7 +139,7 @@ EOF
         # Odoo runs in the background (so that a TERM/INT reaching this script stops it and
         # the database is still dropped); its output is streamed and saved through tee.
         mkfifo "$WORK/odoo.fifo"
-        tee "$LOG" <"$WORK/odoo.fifo" &
+        tee "$LOG" <"$WORK/odoo.fifo" >/dev/null &
         TEE_PID=$!
         DB_CREATED=1
         "$PY" -m odoo \
@@ -214,11 +226,11 @@ EOF
         fi
         if [[ ${#FAIL_LINES[@]} -gt 0 ]]; then
             say "failed tests:"
-            printf '    %s\n' "${FAIL_LINES[@]}"
+            printf '    %s\n' "${FAIL_LINES[@]}" | tee /dev/fd/3
         fi
         if [[ ${#OTHER_ERRORS[@]} -gt 0 ]]; then
             say "FAILURE: ${#OTHER_ERRORS[@]} ERROR/CRITICAL log line(s) (counted as 1 failure):"
-            printf '    %.400s\n' "${OTHER_ERRORS[@]:0:20}"
+            printf '    %.400s\n' "${OTHER_ERRORS[@]:0:20}" | tee /dev/fd/3
             ODOO_FAILED=$((ODOO_FAILED + 1))
         fi
         if [[ -n "$RESULT_LINE" ]]; then
@@ -236,8 +248,9 @@ if ! "$PY" -c 'import pytest' >/dev/null 2>&1; then
     PYTEST_FAILED=1
 else
     JUNIT="$WORK/pytest.xml"
-    "$PY" -m pytest tests -q -p no:cacheprovider --junitxml="$JUNIT" </dev/null
+    "$PY" -m pytest tests -q -p no:cacheprovider --junitxml="$JUNIT" </dev/null >"$LOG_DIR/test-pytest.log" 2>&1
     PYTEST_RC=$?
+    grep -E '^(FAILED|ERROR) ' "$LOG_DIR/test-pytest.log" | sed 's/^/[test] pytest: /' | tee /dev/fd/3
     if [[ -f "$JUNIT" ]]; then
         read -r PYTEST_PASSED PYTEST_FAILED < <("$PY" - "$JUNIT" <<'EOF'
 import sys
@@ -270,5 +283,6 @@ elif [[ "$PASSED" -eq 0 ]]; then
     say "FAILURE: no test ran"
     STATUS=1
 fi
-echo "$PASSED passed, $FAILED failed"
+[[ "$FAILED" -gt 0 ]] && say "details: setup/logs/test.log, test-odoo.log, test-pytest.log" >&3
+echo "$PASSED passed, $FAILED failed" | tee /dev/fd/3
 exit "$STATUS"
