@@ -1,11 +1,6 @@
 {
     "name": "Party Member Register and Points",
     "summary": "Party member register, organizational life, dues and the member points system",
-    "description": """
-Party branch management: the member register (organizations, members, stages,
-status history, transfers, dues, meetings and attendance) and the member points
-system (积分制 / 先锋指数).
-""",
     "version": "18.0.1.1.0",
     "category": "Human Resources/Party Affairs",
     "author": "Party Branch Suite",
@@ -58,5 +53,4 @@ system (积分制 / 先锋指数).
         ],
     },
     "application": True,
-    "installable": True,
 }

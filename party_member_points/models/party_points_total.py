@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 # Columns of a points entry that the stored aggregates of the ledger depend on.
 LEDGER_COLUMNS = "member_id, component_id, organization_id, company_id, state, date, points"
@@ -104,13 +105,15 @@ class PartyPointsTotal(models.Model):
         for event, tables in (("INSERT", "NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows"),
                               ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows")):
             name = f"party_points_ledger_{event.lower()}"
-            cr.execute(f"DROP TRIGGER IF EXISTS {name} ON party_points_entry")
-            cr.execute(f"CREATE TRIGGER {name} AFTER {event} ON party_points_entry REFERENCING {tables} "
-                       f"FOR EACH STATEMENT EXECUTE FUNCTION party_points_ledger_sync()")
+            cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON party_points_entry", SQL.identifier(name)))
+            cr.execute(SQL("CREATE TRIGGER %s AFTER %s ON party_points_entry REFERENCING %s "
+                           "FOR EACH STATEMENT EXECUTE FUNCTION party_points_ledger_sync()",
+                           SQL.identifier(name), SQL(event), SQL(tables)))
         source = f"SELECT {LEDGER_COLUMNS}, 1 AS sign FROM party_points_entry"
         # room in each page: the triggers update rows in place (HOT updates, no index entry per posting)
         cr.execute("ALTER TABLE party_points_total SET (fillfactor = 70)")
         cr.execute("ALTER TABLE party_points_summary SET (fillfactor = 70)")
         cr.execute("TRUNCATE party_points_total, party_points_summary")
-        cr.execute(TOTAL_UPSERT.format(source=source))
-        cr.execute(SUMMARY_UPSERT.format(source=source))
+        # the statements are built from the constants of this module only
+        cr.execute(SQL(TOTAL_UPSERT.format(source=source)))
+        cr.execute(SQL(SUMMARY_UPSERT.format(source=source)))
