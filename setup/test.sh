@@ -31,6 +31,14 @@ say() {
         *FAILURE*|*ERROR*|*WARNING*|"failed tests:"|interrupted|KEEP_DB*|"odoo exited"*) printf '[test] %s\n' "$*" >&3 ;;
     esac
 }
+# both: copies its input to the log and to the screen (not tee /dev/fd/3: that would truncate a redirected screen)
+both() {
+    local line
+    while IFS= read -r line; do
+        printf '%s\n' "$line"
+        printf '%s\n' "$line" >&3
+    done
+}
 LOG_DIR="$ROOT/setup/logs"
 mkdir -p "$LOG_DIR"
 exec 3>&1 >"$LOG_DIR/test.log" 2>&1
@@ -226,11 +234,11 @@ EOF
         fi
         if [[ ${#FAIL_LINES[@]} -gt 0 ]]; then
             say "failed tests:"
-            printf '    %s\n' "${FAIL_LINES[@]}" | tee /dev/fd/3
+            printf '    %s\n' "${FAIL_LINES[@]}" | both
         fi
         if [[ ${#OTHER_ERRORS[@]} -gt 0 ]]; then
             say "FAILURE: ${#OTHER_ERRORS[@]} ERROR/CRITICAL log line(s) (counted as 1 failure):"
-            printf '    %.400s\n' "${OTHER_ERRORS[@]:0:20}" | tee /dev/fd/3
+            printf '    %.400s\n' "${OTHER_ERRORS[@]:0:20}" | both
             ODOO_FAILED=$((ODOO_FAILED + 1))
         fi
         if [[ -n "$RESULT_LINE" ]]; then
@@ -250,7 +258,7 @@ else
     JUNIT="$WORK/pytest.xml"
     "$PY" -m pytest tests -q -p no:cacheprovider --junitxml="$JUNIT" </dev/null >"$LOG_DIR/test-pytest.log" 2>&1
     PYTEST_RC=$?
-    grep -E '^(FAILED|ERROR) ' "$LOG_DIR/test-pytest.log" | sed 's/^/[test] pytest: /' | tee /dev/fd/3
+    grep -E '^(FAILED|ERROR) ' "$LOG_DIR/test-pytest.log" | sed 's/^/[test] pytest: /' | both
     if [[ -f "$JUNIT" ]]; then
         read -r PYTEST_PASSED PYTEST_FAILED < <("$PY" - "$JUNIT" <<'EOF'
 import sys
@@ -284,5 +292,5 @@ elif [[ "$PASSED" -eq 0 ]]; then
     STATUS=1
 fi
 [[ "$FAILED" -gt 0 ]] && say "details: setup/logs/test.log, test-odoo.log, test-pytest.log" >&3
-echo "$PASSED passed, $FAILED failed" | tee /dev/fd/3
+echo "$PASSED passed, $FAILED failed" | both
 exit "$STATUS"

@@ -300,7 +300,7 @@ class PartyMember(models.Model):
                 raise ValidationError(self.env._(
                     "%s: a status other than normal needs a date and a reason.", member.name))
 
-    @api.constrains("identification_id", "birth_date", "gender", "company_id")
+    @api.constrains("identification_id", "birth_date", "gender", "organization_id")
     def _check_identification_id(self):
         # the ID number is readable by officers only: the check itself reads it as the system
         members = self.sudo().filtered("identification_id")
