@@ -2,14 +2,6 @@
     "name": "Democratic Evaluation of Members",
     "summary": "Yearly democratic evaluation of party members (民主评议党员): plan, meeting, secret ballot, "
                "tally, grading, disposals and rectification",
-    "description": """
-Democratic evaluation campaigns run by party branches: plan approved by the upper committee,
-preparation (opinions, talks, self-evaluations, leave), meeting with quorum check, secret
-ballots entered by scrutineers, separate member and public tallies, rule-based grade proposals,
-hearing of the member, branch resolution, upper approval, publication with points and
-follow-up of disposals (warning talk, one-year rectification, persuasion to leave, removal,
-probation decisions).
-""",
     "version": "18.0.1.1.0",
     "category": "Human Resources/Party Affairs",
     "author": "Party Branch Suite",
@@ -46,11 +38,9 @@ probation decisions).
     "demo": [
         "demo/party_evaluation_demo.xml",
     ],
-    "application": False,
     "assets": {
         "web.assets_tests": [
             "party_evaluation/static/tests/tours/*.js",
         ],
     },
-    "installable": True,
 }

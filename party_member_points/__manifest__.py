@@ -1,17 +1,12 @@
 {
     "name": "Party Member Register and Points",
     "summary": "Party member register, organizational life, dues and the member points system",
-    "description": """
-Party branch management: the member register (organizations, members, stages,
-status history, transfers, dues, meetings and attendance) and the member points
-system (积分制 / 先锋指数).
-""",
     "version": "18.0.1.1.0",
     "category": "Human Resources/Party Affairs",
     "author": "Party Branch Suite",
     "website": "https://example.org/party-branch-suite",
     "license": "LGPL-3",
-    "depends": ["mail", "hr", "portal"],
+    "depends": ["mail", "hr", "portal", "base_import"],
     "data": [
         "security/party_security.xml",
         "security/ir.model.access.csv",
@@ -21,6 +16,7 @@ system (积分制 / 先锋指数).
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
         "data/party_points_scheme_data.xml",
+        "data/party_member_import_mapping.xml",
         "data/party_points_activity_data.xml",
         "data/party_points_cron_data.xml",
         "data/resource_calendar_leaves_cn_data.xml",
@@ -65,5 +61,4 @@ system (积分制 / 先锋指数).
         ],
     },
     "application": True,
-    "installable": True,
 }

@@ -1,12 +1,6 @@
 {
     "name": "Party Ordered Mobilization",
     "summary": "Ordered mobilization (次序动员) of a village by identity: plans, votes, batches, acceptance",
-    "description": """
-Ordered mobilization of villagers for key projects (重点工程次序动员机制): the seven identities from the
-branch secretary to ordinary villagers, forward and reverse order, plan approval by the town committee,
-members' opinions, villager assembly votes, publication, execution in batches, acceptance with
-commendations, points and below-standard conversion records.
-""",
     "version": "18.0.1.1.0",
     "category": "Human Resources/Party Affairs",
     "author": "Party Branch Suite",
@@ -37,6 +31,4 @@ commendations, points and below-standard conversion records.
     "demo": [
         "demo/party_mobilization_demo.xml",
     ],
-    "application": False,
-    "installable": True,
 }

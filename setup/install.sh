@@ -15,6 +15,10 @@
 #   5. demo database with the three party_* addons, Chinese UI, Asia/Shanghai timezone
 #   6. Odoo in the foreground
 #
+# Output: one line per step with its duration (and a spinner on a terminal). What apt, pip and
+# Odoo print goes to setup/logs/<step>.log; when a step fails, the last 40 lines of its log are
+# shown. The running Odoo server logs to setup/logs/odoo.log.
+#
 # Environment:
 #   ODOO_SRC=/path/to/odoo   use this Odoo 18.0 source checkout instead of downloading it
 #   PARTY_DB=party_demo      name of the demo database
@@ -57,10 +61,81 @@ for arg in "$@"; do
     esac
 done
 
-step() { printf '\n==> %s\n' "$*"; }
-note() { printf '    %s\n' "$*"; }
-warn() { printf 'WARNING: %s\n' "$*" >&2; }
-die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
+# ------------------------------------------------------------------ quiet output
+# One line per step: "[n/5] title ...  12s  summary". What the tools print goes to the step's log
+# in setup/logs/ (not versioned); on failure, die() shows its last 40 lines.
+LOG_DIR="$ROOT/setup/logs"
+mkdir -p "$LOG_DIR"
+STEP_NO=0
+STEP_TOTAL=5
+STEP_TITLE=""
+STEP_LOG="$LOG_DIR/install.log"
+STEP_START=$SECONDS
+STEP_SUMMARY=""
+STEP_WARNINGS=()
+TTY=0
+[[ -t 1 ]] && TTY=1
+
+# step LOGNAME TITLE : ends the previous step and starts one whose tools log to setup/logs/LOGNAME.log
+step() {
+    step_done
+    STEP_NO=$((STEP_NO + 1))
+    STEP_TITLE="$2"
+    STEP_LOG="$LOG_DIR/$1.log"
+    STEP_START=$SECONDS
+    STEP_SUMMARY=""
+    STEP_WARNINGS=()
+    printf '%s  %s\n' "$(date '+%F %T')" "$STEP_TITLE" >"$STEP_LOG"
+    printf '[%d/%d] %-46s ' "$STEP_NO" "$STEP_TOTAL" "$STEP_TITLE ..."
+}
+step_done() {
+    [[ -n "$STEP_TITLE" ]] || return 0
+    printf '%4ss  %s\n' "$((SECONDS - STEP_START))" "$STEP_SUMMARY"
+    STEP_TITLE=""
+    local warning
+    for warning in "${STEP_WARNINGS[@]}"; do
+        printf 'WARNING: %s\n' "$warning" >&2
+    done
+    STEP_WARNINGS=()
+}
+# note TEXT : logged; the last note of a step is shown on its line
+note() {
+    printf '%s\n' "$*" >>"$STEP_LOG"
+    STEP_SUMMARY="$*"
+}
+warn() {
+    printf 'WARNING: %s\n' "$*" >>"$STEP_LOG"
+    if [[ -n "$STEP_TITLE" ]]; then STEP_WARNINGS+=("$*"); else printf 'WARNING: %s\n' "$*" >&2; fi
+}
+die() {
+    if [[ -n "$STEP_TITLE" ]]; then
+        printf 'FAILED after %ss\n' "$((SECONDS - STEP_START))"
+        STEP_TITLE=""
+        printf -- '----- last 40 lines of %s -----\n' "${STEP_LOG#"$ROOT"/}" >&2
+        tail -n 40 "$STEP_LOG" >&2
+        printf -- '-----\n' >&2
+    fi
+    printf '\nERROR: %s\n' "$*" >&2
+    exit 1
+}
+# run CMD... : runs a command with its output appended to the step's log (spinner on a terminal)
+run() {
+    local pid status=0 frames='|/-\' i=0
+    printf '$ %s\n' "$*" >>"$STEP_LOG"
+    if [[ "$TTY" == 1 ]]; then
+        "$@" >>"$STEP_LOG" 2>&1 <&0 &
+        pid=$!
+        while kill -0 "$pid" 2>/dev/null; do
+            printf '%s\b' "${frames:$((i++ % 4)):1}"
+            sleep 0.2
+        done
+        wait "$pid" || status=$?
+        printf ' \b'
+    else
+        "$@" >>"$STEP_LOG" 2>&1 || status=$?
+    fi
+    return "$status"
+}
 
 [[ "$DB" =~ ^[A-Za-z0-9_][A-Za-z0-9_-]*$ ]] \
     || die "PARTY_DB='$DB' is not a valid database name (use letters, digits, _ and -)."
@@ -98,10 +173,10 @@ APT_UPDATED=0
 apt_install() {
     [[ "$CAN_ROOT" == 1 ]] && command -v apt-get >/dev/null 2>&1 || return 1
     if [[ "$APT_UPDATED" == 0 ]]; then
-        "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q || return 1
+        run "${SUDO[@]}" apt-get -o DPkg::Lock::Timeout=600 update -q || return 1
         APT_UPDATED=1
     fi
-    "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
+    run "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive \
         apt-get -o DPkg::Lock::Timeout=600 install -y -q --no-install-recommends "$@"
 }
 
@@ -119,7 +194,7 @@ deb_installed() {
 }
 
 # ------------------------------------------------------------------ 1. Python + .venv
-step "Python environment (.venv)"
+step python "Python environment (.venv)"
 command -v "$PYTHON" >/dev/null 2>&1 \
     || die "'$PYTHON' not found. Install Python 3.10-3.12 (Odoo 18.0 requirement; 3.11 recommended) and re-run."
 "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
@@ -127,18 +202,18 @@ command -v "$PYTHON" >/dev/null 2>&1 \
 
 if [[ -x "$VPY" ]] && ! "$VPY" -c 'import sys' >/dev/null 2>&1; then
     note ".venv is broken (its Python does not start): re-creating it"
-    "$PYTHON" -m venv --clear --system-site-packages "$VENV" \
+    run "$PYTHON" -m venv --clear --system-site-packages "$VENV" \
         || die "Could not re-create .venv with $PYTHON."
 elif [[ ! -x "$VPY" ]]; then
     note "creating .venv with $("$PYTHON" -V 2>&1) (--system-site-packages)"
-    "$PYTHON" -m venv --system-site-packages "$VENV" \
+    run "$PYTHON" -m venv --system-site-packages "$VENV" \
         || die "Could not create .venv with '$PYTHON -m venv' (Debian/Ubuntu: apt-get install python3-venv)."
 else
     note ".venv exists ($("$VPY" -V 2>&1))"
 fi
-note "pip install -r requirements.txt"
-"$VPY" -m pip install -q --disable-pip-version-check -r requirements.txt \
+run "$VPY" -m pip install -q --disable-pip-version-check -r requirements.txt \
     || die "pip install -r requirements.txt failed (it needs access to pypi.org, or the packages already installed)."
+note "$("$VPY" -V 2>&1) in .venv, requirements.txt installed"
 
 # ------------------------------------------------------------------ 2. Odoo 18.0
 # A real Odoo package (a bare directory named odoo/ would import as a namespace package)
@@ -157,19 +232,18 @@ download_odoo() {
         note "downloading $url"
         rm -f "$archive"
         if command -v curl >/dev/null 2>&1; then
-            curl_opts=(-fL --retry 2 --connect-timeout 20)
-            if [[ -t 2 ]]; then curl_opts+=(--progress-bar); else curl_opts+=(-sS); fi
-            curl "${curl_opts[@]}" -o "$archive" "$url" || continue
+            curl_opts=(-fL -sS --retry 2 --connect-timeout 20)
+            run curl "${curl_opts[@]}" -o "$archive" "$url" || continue
         elif command -v wget >/dev/null 2>&1; then
-            wget -q --timeout=20 -O "$archive" "$url" || continue
+            run wget -q --timeout=20 -O "$archive" "$url" || continue
         else
-            "$PYTHON" -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' \
+            run "$PYTHON" -c 'import sys, urllib.request; urllib.request.urlretrieve(sys.argv[1], sys.argv[2])' \
                 "$url" "$archive" || continue
         fi
         note "unpacking into ${ODOO_DOWNLOAD_DIR#"$ROOT"/}"
         rm -rf "$partial"
         mkdir -p "$partial"
-        if tar -xzf "$archive" -C "$partial" --strip-components=1 && [[ -f "$partial/odoo/release.py" ]]; then
+        if run tar -xzf "$archive" -C "$partial" --strip-components=1 && [[ -f "$partial/odoo/release.py" ]]; then
             rm -rf "$ODOO_DOWNLOAD_DIR"
             mv "$partial" "$ODOO_DOWNLOAD_DIR"
             rm -f "$archive"
@@ -216,9 +290,9 @@ EOF
     sed -E '/^[[:space:]]*(psycopg2|python-ldap|cbor2)[[:space:]]*([=<>~!;#]|$)/d' "$src/requirements.txt" >"$req"
     printf '%s\n' "psycopg2-binary" "cbor2==5.6.2" >>"$req"
     note "pip install Odoo's requirements"
-    if ! "$VPY" -m pip install -q --disable-pip-version-check -r "$req"; then
+    if ! run "$VPY" -m pip install -q --disable-pip-version-check -r "$req"; then
         rm -f "$req"
-        die "Installing Odoo's Python requirements failed (see pip's message above; it needs pypi.org)."
+        die "Installing Odoo's Python requirements failed (see pip's messages above; it needs pypi.org)."
     fi
     rm -f "$req"
 
@@ -229,7 +303,7 @@ EOF
     note "wrote $site/odoo-$ODOO_SERIES-source.pth -> $src"
 }
 
-step "Odoo $ODOO_SERIES"
+step odoo-source "Odoo $ODOO_SERIES"
 if odoo_importable; then
     if [[ -n "${ODOO_SRC:-}" ]]; then
         note "Odoo is already importable: ignoring ODOO_SRC=$ODOO_SRC"
@@ -263,15 +337,15 @@ start_postgres() {
     if command -v pg_lsclusters >/dev/null 2>&1; then
         if [[ -z "$(pg_lsclusters -h 2>/dev/null)" ]]; then
             ver="$(find /usr/lib/postgresql -mindepth 1 -maxdepth 1 -printf '%f\n' 2>/dev/null | sort -V | tail -n 1)"
-            [[ -n "$ver" ]] && "${SUDO[@]}" pg_createcluster "$ver" main --start
+            [[ -n "$ver" ]] && run "${SUDO[@]}" pg_createcluster "$ver" main --start
         fi
         while read -r ver cluster _ status _; do
-            [[ "$status" == online ]] || "${SUDO[@]}" pg_ctlcluster "$ver" "$cluster" start || true
+            [[ "$status" == online ]] || run "${SUDO[@]}" pg_ctlcluster "$ver" "$cluster" start || true
         done < <(pg_lsclusters -h 2>/dev/null)
     elif command -v service >/dev/null 2>&1; then
-        "${SUDO[@]}" service postgresql start || true
+        run "${SUDO[@]}" service postgresql start || true
     elif command -v systemctl >/dev/null 2>&1; then
-        "${SUDO[@]}" systemctl start postgresql || true
+        run "${SUDO[@]}" systemctl start postgresql || true
     fi
     for _ in $(seq 1 30); do
         if command -v pg_isready >/dev/null 2>&1; then
@@ -284,7 +358,7 @@ start_postgres() {
     return 1
 }
 
-step "PostgreSQL"
+step postgresql "PostgreSQL"
 PG_HELP="Install PostgreSQL (>= 12), start it, and create a superuser role for '$CURRENT_USER':
            sudo -u postgres createuser -s $CURRENT_USER
        then re-run $RERUN."
@@ -306,7 +380,7 @@ else
     fi
     if ! pg_ok; then
         note "creating the PostgreSQL superuser role '$CURRENT_USER'"
-        { [[ "$CAN_ROOT" == 1 ]] && as_postgres createuser -s "$CURRENT_USER"; } \
+        { [[ "$CAN_ROOT" == 1 ]] && run as_postgres createuser -s "$CURRENT_USER"; } \
             || die "Cannot connect to PostgreSQL as '$CURRENT_USER' and cannot create that role.
        $PG_HELP"
     fi
@@ -318,7 +392,7 @@ fi
     || die "The PostgreSQL role '$CURRENT_USER' may not create databases: ALTER ROLE \"$CURRENT_USER\" CREATEDB; (as postgres)."
 
 # ------------------------------------------------------------------ 4. Debian packages
-step "System packages (PDF reports with Chinese fonts, browser tests)"
+step packages "System packages (PDF fonts, browser tests)"
 missing_debs=()
 command -v wkhtmltopdf >/dev/null 2>&1 || missing_debs+=(wkhtmltopdf)
 if ! deb_installed fonts-noto-cjk && ! { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; }; then
@@ -340,7 +414,7 @@ else
 fi
 
 # ------------------------------------------------------------------ 5. database
-step "Database '$DB'"
+step database "Database '$DB' (addons, demo data)"
 DEFAULT_ADDONS="$("$VPY" -c 'from odoo.tools import config; config.parse_config([]); print(config["addons_path"])' | tail -n 1 || true)"
 [[ -n "$DEFAULT_ADDONS" ]] || die "Could not compute Odoo's default addons path with $VPY (see the error above)."
 IFS=',' read -r -a default_dirs <<<"$DEFAULT_ADDONS"
@@ -393,7 +467,7 @@ else
     args=(-i "$MODULE_LIST")
     note "creating it with demo data and installing $MODULE_LIST (a few minutes)"
 fi
-"$VPY" -m odoo "${ODOO_ARGS[@]}" "${args[@]}" --load-language=zh_CN --stop-after-init --no-http --max-cron-threads=0 </dev/null \
+run "$VPY" -m odoo "${ODOO_ARGS[@]}" "${args[@]}" --load-language=zh_CN --stop-after-init --no-http --max-cron-threads=0 </dev/null \
     || die "Installing/updating the addons in database '$DB' failed: see the Odoo log above.
        The database was kept; fix the problem and re-run $RERUN (it updates, never drops)."
 not_installed="$(psql -X -d "$DB" -Atqc "select string_agg(name || ' (' || state || ')', ', ') from ir_module_module where name in ($SQL_MODULES) and state <> 'installed'")"
@@ -404,7 +478,7 @@ note "installed: $MODULE_LIST"
 # database, or while they still have Odoo's defaults, so that later choices are kept.
 note "setting language zh_CN and timezone Asia/Shanghai"
 if ! PARTY_FRESH_DB="$fresh_db" PARTY_LOGINS="admin ${DEMO_LOGINS[*]}" \
-    "$VPY" -m odoo shell "${ODOO_ARGS[@]}" --no-http --max-cron-threads=0 --log-level=warn <<'EOF'
+    run "$VPY" -m odoo shell "${ODOO_ARGS[@]}" --no-http --max-cron-threads=0 --log-level=warn <<'EOF'
 import os
 
 fresh = os.environ["PARTY_FRESH_DB"] == "1"
@@ -426,10 +500,12 @@ EOF
 then
     die "Setting the language/timezone of the users in '$DB' failed (see above)."
 fi
+note "$MODULE_LIST installed, Chinese UI"
+step_done
 
 # ------------------------------------------------------------------ 6. start Odoo
 mapfile -t demo_users < <(psql -X -d "$DB" -Atqc "select login from res_users where active and login in ($(sql_list "${DEMO_LOGINS[@]}")) order by id")
-START_CMD="$VPY -m odoo ${ODOO_ARGS[*]} --http-port=$PORT --db-filter=^${DB}\$"
+START_CMD="$VPY -m odoo ${ODOO_ARGS[*]} --http-port=$PORT --db-filter=^${DB}\$ --logfile=$LOG_DIR/odoo.log"
 cat <<EOF
 
 ==============================================================================
@@ -452,5 +528,6 @@ if [[ "$NO_START" == 1 ]]; then
 fi
 port_free || die "Port $PORT is already in use (another Odoo running?). Stop it, or re-run with PARTY_PORT=8070."
 echo "Starting Odoo on http://localhost:$PORT (stop it with Ctrl+C) ..."
-note "$START_CMD"
-exec "$VPY" -m odoo "${ODOO_ARGS[@]}" --http-port="$PORT" --db-filter="^${DB}\$"
+echo "    log: ${LOG_DIR#"$ROOT"/}/odoo.log"
+echo "    $START_CMD"
+exec "$VPY" -m odoo "${ODOO_ARGS[@]}" --http-port="$PORT" --db-filter="^${DB}\$" --logfile="$LOG_DIR/odoo.log"

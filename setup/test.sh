@@ -9,6 +9,9 @@
 # 3. Prints, as the very last line, "N passed, N failed" and exits non-zero when anything
 #    failed or when no test ran at all.
 #
+# On screen: only the failures and that last line. The whole run is logged in setup/logs/test.log,
+# Odoo's log in setup/logs/test-odoo.log, pytest's output in setup/logs/test-pytest.log.
+#
 # The throwaway database (and its filestore) is always dropped, also on failure or Ctrl-C.
 #
 # Optional environment:
@@ -24,7 +27,24 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 2
 
-say() { printf '[test] %s\n' "$*"; }
+say() {
+    printf '[test] %s\n' "$*"
+    # failures also on screen (fd 3); the rest only in setup/logs/test.log
+    case "$*" in
+        *FAILURE*|*ERROR*|*WARNING*|"failed tests:"|interrupted|KEEP_DB*|"odoo exited"*) printf '[test] %s\n' "$*" >&3 ;;
+    esac
+}
+# both: copies its input to the log and to the screen (not tee /dev/fd/3: that would truncate a redirected screen)
+both() {
+    local line
+    while IFS= read -r line; do
+        printf '%s\n' "$line"
+        printf '%s\n' "$line" >&3
+    done
+}
+LOG_DIR="$ROOT/setup/logs"
+mkdir -p "$LOG_DIR"
+exec 3>&1 >"$LOG_DIR/test.log" 2>&1
 
 # ------------------------------------------------------------------ Python with Odoo
 if [[ -n "${PYTHON:-}" ]]; then
@@ -36,7 +56,7 @@ else
 fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/party_test.XXXXXX")"
-LOG="$WORK/odoo.log"
+LOG="$LOG_DIR/test-odoo.log"
 DB="party_test_$$_$(date +%s)"
 DB_CREATED=0
 CLEANED=0
@@ -61,7 +81,7 @@ cleanup() {
         wait "$TEE_PID" 2>/dev/null
     fi
     if [[ "${KEEP_DB:-0}" == 1 ]]; then
-        say "KEEP_DB=1: kept database $DB, data dir and log in $WORK"
+        say "KEEP_DB=1: kept database $DB and data dir $WORK (log: $LOG)"
         return 0
     fi
     if [[ "$DB_CREATED" == 1 ]]; then
@@ -131,7 +151,7 @@ EOF
         # Odoo runs in the background (so that a TERM/INT reaching this script stops it and
         # the database is still dropped); its output is streamed and saved through tee.
         mkfifo "$WORK/odoo.fifo"
-        tee "$LOG" <"$WORK/odoo.fifo" &
+        tee "$LOG" <"$WORK/odoo.fifo" >/dev/null &
         TEE_PID=$!
         DB_CREATED=1
         # setup/odoo_on_clock.py is `python3 -m odoo` on the test clock PARTY_TEST_NOW when it is set
@@ -219,11 +239,11 @@ EOF
         fi
         if [[ ${#FAIL_LINES[@]} -gt 0 ]]; then
             say "failed tests:"
-            printf '    %s\n' "${FAIL_LINES[@]}"
+            printf '    %s\n' "${FAIL_LINES[@]}" | both
         fi
         if [[ ${#OTHER_ERRORS[@]} -gt 0 ]]; then
             say "FAILURE: ${#OTHER_ERRORS[@]} ERROR/CRITICAL log line(s) (counted as 1 failure):"
-            printf '    %.400s\n' "${OTHER_ERRORS[@]:0:20}"
+            printf '    %.400s\n' "${OTHER_ERRORS[@]:0:20}" | both
             ODOO_FAILED=$((ODOO_FAILED + 1))
         fi
         if [[ -n "$RESULT_LINE" ]]; then
@@ -241,8 +261,9 @@ if ! "$PY" -c 'import pytest' >/dev/null 2>&1; then
     PYTEST_FAILED=1
 else
     JUNIT="$WORK/pytest.xml"
-    "$PY" -m pytest tests -q -p no:cacheprovider --junitxml="$JUNIT" </dev/null
+    "$PY" -m pytest tests -q -p no:cacheprovider --junitxml="$JUNIT" </dev/null >"$LOG_DIR/test-pytest.log" 2>&1
     PYTEST_RC=$?
+    grep -E '^(FAILED|ERROR) ' "$LOG_DIR/test-pytest.log" | sed 's/^/[test] pytest: /' | both
     if [[ -f "$JUNIT" ]]; then
         read -r PYTEST_PASSED PYTEST_FAILED < <("$PY" - "$JUNIT" <<'EOF'
 import sys
@@ -275,5 +296,6 @@ elif [[ "$PASSED" -eq 0 ]]; then
     say "FAILURE: no test ran"
     STATUS=1
 fi
-echo "$PASSED passed, $FAILED failed"
+[[ "$FAILED" -gt 0 ]] && say "details: setup/logs/test.log, test-odoo.log, test-pytest.log" >&3
+echo "$PASSED passed, $FAILED failed" | both
 exit "$STATUS"

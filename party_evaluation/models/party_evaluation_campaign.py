@@ -376,12 +376,12 @@ class PartyEvaluationCampaign(models.Model):
                         fields=", ".join(sorted(self._fields[f]._description_string(self.env) for f in changed))))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_under_way(self):
         for campaign in self:
             if campaign.state not in ("draft", "cancelled") or campaign.ballot_ids:
                 raise UserError(self.env._(
                     "%s is under way or holds ballots: cancel it instead of deleting it.", campaign.name))
-        return super().unlink()
 
     # ------------------------------------------------------------------ helpers
     def _today(self):
@@ -999,27 +999,29 @@ class PartyEvaluationCampaign(models.Model):
             p.public_excellent, p.public_qualified, p.public_basic, p.public_unqualified, p.public_abstain,
             round(p.qualified_share * 100, 1), p.year_points, grades.get(p.proposed_grade, ""),
         ] for index, p in enumerate(evaluated, start=1)]
-        _ = self.env._
         sheets = [{
-            "name": _("Tally"),
-            "title": _("%s: Tally Sheet of the Democratic Evaluation", self.name),
+            "name": self.env._("Tally"),
+            "title": self.env._("%s: Tally Sheet of the Democratic Evaluation", self.name),
             "subtitle_lines": [
-                _("Expected %(expected)s, present (voting) %(present)s, on leave %(leave)s, absent %(absent)s, "
-                  "quorum needed %(quorum)s, round %(round)s.", expected=self.expected_count,
-                  present=self.present_count, leave=self.leave_count, absent=self.absent_count,
-                  quorum=self.quorum_needed, round=self.round),
-                _("Member ballots %(member)s (spoiled %(member_spoiled)s), public ballots %(public)s "
-                  "(spoiled %(public_spoiled)s).", member=self.member_ballot_count,
-                  member_spoiled=self.member_spoiled_count, public=self.public_ballot_count,
-                  public_spoiled=self.public_spoiled_count),
+                self.env._(
+                    "Expected %(expected)s, present (voting) %(present)s, on leave %(leave)s, absent %(absent)s, "
+                    "quorum needed %(quorum)s, round %(round)s.", expected=self.expected_count,
+                    present=self.present_count, leave=self.leave_count, absent=self.absent_count,
+                    quorum=self.quorum_needed, round=self.round),
+                self.env._("Member ballots %(member)s (spoiled %(member_spoiled)s), public ballots %(public)s "
+                           "(spoiled %(public_spoiled)s).", member=self.member_ballot_count,
+                           member_spoiled=self.member_spoiled_count, public=self.public_ballot_count,
+                           public_spoiled=self.public_spoiled_count),
             ],
             "headers": [
-                _("No."), _("Name"),
-                _("Members: Excellent"), _("Members: Qualified"), _("Members: Basically Qualified"),
-                _("Members: Unqualified"), _("Members: Abstain"),
-                _("Public: Excellent"), _("Public: Qualified"), _("Public: Basically Qualified"),
-                _("Public: Unqualified"), _("Public: Abstain"),
-                _("Qualified Share (%)"), _("Year's Points"), _("Proposed Grade"),
+                self.env._("No."), self.env._("Name"),
+                self.env._("Members: Excellent"), self.env._("Members: Qualified"),
+                self.env._("Members: Basically Qualified"),
+                self.env._("Members: Unqualified"), self.env._("Members: Abstain"),
+                self.env._("Public: Excellent"), self.env._("Public: Qualified"),
+                self.env._("Public: Basically Qualified"),
+                self.env._("Public: Unqualified"), self.env._("Public: Abstain"),
+                self.env._("Qualified Share (%)"), self.env._("Year's Points"), self.env._("Proposed Grade"),
             ],
             "rows": tally_rows,
             "footer_lines": [self._tally_rule_text()],
@@ -1028,9 +1030,10 @@ class PartyEvaluationCampaign(models.Model):
         if self.state in ("resolution", "upper_review", "upper_approved", "published", "closed"):
             listed = self.participant_ids.filtered(lambda p: p.evaluated or p.disposal)
             sheets.append({
-                "name": _("Results"),
-                "title": _("%s: Results of the Democratic Evaluation of Members", self.name),
-                "headers": [_("No."), _("Name"), _("Party Group"), _("Grade"), _("Disposal")],
+                "name": self.env._("Results"),
+                "title": self.env._("%s: Results of the Democratic Evaluation of Members", self.name),
+                "headers": [self.env._("No."), self.env._("Name"), self.env._("Party Group"), self.env._("Grade"),
+                            self.env._("Disposal")],
                 "rows": [[index, p.member_id.name, p.party_group_id.name or "", final_grades.get(p.final_grade, ""),
                           disposals.get(p.disposal, "")] for index, p in enumerate(listed, start=1)],
                 "footer_lines": [self._results_footer_text()],

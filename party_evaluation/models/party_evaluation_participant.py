@@ -384,12 +384,12 @@ class PartyEvaluationParticipant(models.Model):
                         name=participant.member_id.name, state=labels[state],
                         fields=", ".join(sorted(self._fields[f]._description_string(self.env) for f in touched))))
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_meeting_started(self):
         for participant in self:
             if participant.campaign_id.state not in ("draft", "submitted", "approved", "preparation", "cancelled"):
                 raise UserError(self.env._(
                     "%s cannot be removed from a campaign once the meeting has started.", participant.member_id.name))
-        return super().unlink()
 
     def _system(self):
         return self.with_context(evaluation_system=WORKFLOW)

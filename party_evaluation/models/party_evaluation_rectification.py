@@ -126,10 +126,10 @@ class PartyEvaluationRectification(models.Model):
             raise UserError(self.env._("A finished rectification is part of the record and cannot be changed."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_decided(self):
         if any(r.state != "draft" or r.campaign_id for r in self):
             raise UserError(self.env._("A rectification decided by an evaluation cannot be deleted."))
-        return super().unlink()
 
     # ------------------------------------------------------------------ workflow
     def _responsible_user(self):

@@ -38,7 +38,7 @@ REPORTS = (
 class EvaluationWorld(AccessWorld):
 
     @classmethod
-    def _build_targets(cls):
+    def _build_targets(cls):  # pylint: disable=missing-return  # builds fixtures, returns nothing
         super()._build_targets()
         cls.voters = cls.env["party.member"].create([
             {"name": f"Matrix Voter {index:02d}", "organization_id": cls.branch_a.id, "stage": "full",

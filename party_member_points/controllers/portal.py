@@ -107,11 +107,10 @@ class PartyMemberPortal(CustomerPortal):
 
     # ------------------------------------------------------------------ ledger
     def _party_ledger_sortings(self):
-        _ = request.env._
         return {
-            "date": {"label": _("Newest"), "order": "date desc, id desc"},
-            "date_asc": {"label": _("Oldest"), "order": "date asc, id asc"},
-            "points": {"label": _("Points"), "order": "points desc, date desc, id desc"},
+            "date": {"label": request.env._("Newest"), "order": "date desc, id desc"},
+            "date_asc": {"label": request.env._("Oldest"), "order": "date asc, id asc"},
+            "points": {"label": request.env._("Points"), "order": "points desc, date desc, id desc"},
         }
 
     @http.route(["/my/party/ledger", "/my/party/ledger/page/<int:page>"], type="http", auth="user", website=True)

@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 from odoo.exceptions import UserError
 
 # What a message of the audit trail records: who, when, what changed.
@@ -25,7 +25,7 @@ class MailMessage(models.Model):
             raise UserError(self.env._("The history of a party record cannot be rewritten."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_party_audit_trail(self):
         if not self.env.su and self._party_audit_trail():
             raise UserError(self.env._("The history of a party record cannot be deleted."))
-        return super().unlink()

@@ -106,7 +106,7 @@ class PartyMeeting(models.Model):
         self.state = "draft"
         return True
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_held(self):
         if any(meeting.state == "done" for meeting in self):
             raise UserError(self.env._("A meeting that was held is part of the record and cannot be deleted."))
-        return super().unlink()

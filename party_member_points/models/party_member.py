@@ -1,3 +1,5 @@
+from datetime import date
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -37,6 +39,47 @@ PROBATION_OUTCOMES = [
 VETO_MONTHS = 6
 # A member living elsewhere or away for longer than this should transfer the relationship.
 TRANSFER_AFTER_MONTHS = 6
+
+
+# GB 11643-1999 citizen identity number: weights of the first 17 digits (2^(17-i) mod 11) and the check
+# character for each remainder of the weighted sum modulo 11 (ISO 7064 MOD 11-2, 10 written as X).
+ID_NUMBER_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_NUMBER_CHECK_CHARS = "10X98765432"
+
+
+def normalize_id_number(number):
+    """The ID number as stored: spaces removed, a final lowercase x written X."""
+    return "".join((number or "").split()).upper()
+
+
+def id_number_check_char(first17):
+    """Check character of a GB 11643-1999 citizen identity number (ISO 7064 MOD 11-2).
+
+    Each of the first 17 digits is multiplied by its weight 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2; the
+    remainder of the sum modulo 11 gives the check character: 0→1, 1→0, 2→X, 3→9, 4→8, ... 10→2.
+    """
+    total = sum(int(digit) * weight for digit, weight in zip(first17, ID_NUMBER_WEIGHTS))
+    return ID_NUMBER_CHECK_CHARS[total % 11]
+
+
+def parse_id_number(number):
+    """Read an 18-character citizen identity number (GB 11643-1999).
+
+    Layout: 6-digit address code, 8-digit birth date YYYYMMDD, 3-digit sequence code (odd for men,
+    even for women), 1 check character (a digit or X). Returns ``(birth_date, gender)`` with gender
+    ``"male"`` or ``"female"``; raises ``ValueError`` whose argument is ``"format"`` (not 17 digits and
+    a digit or X), ``"checksum"`` (wrong check character) or ``"birth_date"`` (no such date).
+    """
+    number = normalize_id_number(number)
+    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        raise ValueError("format")
+    if id_number_check_char(number[:17]) != number[17]:
+        raise ValueError("checksum")
+    try:
+        birth_date = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        raise ValueError("birth_date") from None
+    return birth_date, ("male" if int(number[16]) % 2 else "female")
 
 
 def is_allowed_stage_transition(old_stage, new_stage):
@@ -300,28 +343,85 @@ class PartyMember(models.Model):
                 raise ValidationError(self.env._(
                     "%s: a status other than normal needs a date and a reason.", member.name))
 
-    @api.constrains("identification_id")
+    @api.constrains("identification_id", "birth_date", "gender", "organization_id")
     def _check_identification_id(self):
-        for member in self.sudo():
-            number = member.identification_id
-            if number and not self._is_valid_id_number(number):
+        # the ID number is readable by officers only: the check itself reads it as the system
+        members = self.sudo().filtered("identification_id")
+        for member in members:
+            try:
+                birth_date, gender = parse_id_number(member.identification_id)
+            except ValueError as error:
+                if error.args[0] == "checksum":
+                    raise ValidationError(self.env._(
+                        "%(name)s: the ID number %(number)s is wrong: its last character does not match the "
+                        "other 17 digits (check character).",
+                        name=member.name, number=member.identification_id)) from None
+                if error.args[0] == "birth_date":
+                    raise ValidationError(self.env._(
+                        "%(name)s: the ID number %(number)s holds no valid birth date.",
+                        name=member.name, number=member.identification_id)) from None
                 raise ValidationError(self.env._(
-                    "%s: the ID number must have 18 characters: 17 digits and a final digit or X.", member.name))
+                    "%s: the ID number must have 18 characters: 17 digits and a final digit or X.",
+                    member.name)) from None
+            if member.birth_date and member.birth_date != birth_date:
+                raise ValidationError(self.env._(
+                    "%(name)s: the birth date %(date)s does not match the ID number %(number)s.",
+                    name=member.name, date=member.birth_date, number=member.identification_id))
+            if member.gender and member.gender != gender:
+                raise ValidationError(self.env._(
+                    "%(name)s: the gender does not match the ID number %(number)s.",
+                    name=member.name, number=member.identification_id))
+        if members:
+            # one person, one register record per company (archived records count: reactivate them instead)
+            duplicates = members.with_context(active_test=False)._read_group(
+                [("identification_id", "in", members.mapped("identification_id")),
+                 ("company_id", "in", members.company_id.ids)],
+                ["identification_id", "company_id"], ["__count"], having=[("__count", ">", 1)])
+            duplicated = {(number, company.id) for number, company, _count in duplicates}
+            for member in members:
+                if (member.identification_id, member.company_id.id) in duplicated:
+                    raise ValidationError(self.env._(
+                        "%(name)s: another member of the register already has the ID number %(number)s.",
+                        name=member.name, number=member.identification_id))
 
     @api.model
     def _is_valid_id_number(self, number):
         """Mainland resident ID number: 17 digits then a digit or X, with the ISO 7064 check digit."""
-        number = (number or "").strip().upper()
-        if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        try:
+            parse_id_number(number)
+        except ValueError:
             return False
-        weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-        total = sum(int(digit) * weight for digit, weight in zip(number[:17], weights))
-        return "10X98765432"[total % 11] == number[17]
+        return True
+
+    @api.model
+    def _id_number_values(self, number):
+        """Birth date and gender read from a valid ID number (empty dict for an invalid one)."""
+        try:
+            birth_date, gender = parse_id_number(number)
+        except ValueError:
+            return {}
+        return {"birth_date": birth_date, "gender": gender}
+
+    @api.model
+    def get_import_templates(self):
+        """The member list's import offers a spreadsheet with the columns of the national party member
+        information system (全国党员管理信息系统); data/party_member_import_mapping.xml maps them to fields."""
+        return [{
+            "label": self.env._("Import Template for Party Members"),
+            "template": "/party_member_points/static/xls/party_member_import_template.xlsx",
+        }]
 
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        # the values are completed below: copies, so that the import's retry row by row gets the caller's values
+        vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
+            if vals.get("identification_id"):
+                # the ID number gives the birth date and gender when they are left empty
+                vals["identification_id"] = normalize_id_number(vals["identification_id"])
+                for field, value in self._id_number_values(vals["identification_id"]).items():
+                    vals[field] = vals.get(field) or value
             if vals.get("stage") == "full":
                 # registering a full member: the probation was decided long ago
                 vals.setdefault("probation_outcome", "confirmed")
@@ -347,8 +447,14 @@ class PartyMember(models.Model):
                         "%(name)s cannot move from stage “%(old)s” to “%(new)s”: development goes one step "
                         "forward at a time.", name=member.name,
                         old=dict(STAGES)[member.stage], new=dict(STAGES).get(vals["stage"], vals["stage"])))
+        if vals.get("identification_id"):
+            vals = dict(vals, identification_id=normalize_id_number(vals["identification_id"]))
         old_status = {member.id: member.status for member in self} if "status" in vals else None
         res = super().write(vals)
+        if vals.get("identification_id"):
+            for field, value in self._id_number_values(vals["identification_id"]).items():
+                if not vals.get(field):
+                    self.filtered(lambda member, field=field: not member[field]).write({field: value})
         if old_status is not None:
             self._log_status_history(old_status)
         if "user_id" in vals:

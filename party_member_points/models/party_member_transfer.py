@@ -90,10 +90,10 @@ class PartyMemberTransfer(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("party.member.transfer") or "/"
         return super().create(vals_list)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_approved(self):
         if any(transfer.state == "approved" for transfer in self):
             raise UserError(self.env._("An approved transfer is part of the member's history and cannot be deleted."))
-        return super().unlink()
 
     def _receiving_user(self):
         self.ensure_one()

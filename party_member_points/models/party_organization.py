@@ -37,6 +37,8 @@ class PartyOrganization(models.Model):
     _parent_name = "parent_id"
     _parent_store = True
     _rec_name = "complete_name"
+    # imports and many2one inputs find an organization by its own name or its national register code as well
+    _rec_names_search = ["complete_name", "name", "code"]
     _order = "complete_name"
 
     name = fields.Char(required=True, tracking=True, translate=False)

@@ -91,12 +91,12 @@ class PartyPointsAppeal(models.Model):
                 raise UserError(self.env._("Answer the appeal with the Answer button."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_answered(self):
         if any(appeal.state != "submitted" for appeal in self):
             raise UserError(self.env._("An answered appeal is kept on record and cannot be deleted."))
         if not self.env.su:
             raise UserError(self.env._("An appeal is answered, not deleted: dismiss it with a reason."))
-        return super().unlink()
 
     def _get_answering_user(self):
         self.ensure_one()

@@ -525,19 +525,22 @@ class PartyPointsEntry(models.Model):
                 entry.with_context(party_points_posting=WORKFLOW).requested_points = entry.points
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted_or_rejected(self):
         for entry in self:
             if entry.state in ("posted", "rejected"):
                 raise UserError(self.env._(
                     "Posted or rejected points entries are part of the ledger and are never deleted (%s). Reverse "
                     "a posted entry instead.", entry.display_name))
+
+    def unlink(self):
         self.env["party.points.period"]._check_not_locked(
             [(entry.member_id.organization_id, entry.date) for entry in self])
         return super().unlink()
 
     # ------------------------------------------------------------------ concurrency
     def init(self):
-        super().init()
+        res = super().init()
         # Officers' record rules list organizations: with the statistics of every organization (a county has
         # about a thousand branches with entries) PostgreSQL knows that a branch officer's entries are a few
         # thousand and reads them through the indexes instead of walking the whole ledger by date.
@@ -550,6 +553,7 @@ class PartyPointsEntry(models.Model):
                 member_id integer PRIMARY KEY,
                 version integer NOT NULL DEFAULT 0
             )""")
+        return res
 
     @api.model
     def _lock_ledger(self, members):

@@ -142,10 +142,10 @@ class PartyPointsPeriod(models.Model):
                 self._check_dates_order(vals.get("date_from", period.date_from), vals.get("date_to", period.date_to))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_open(self):
         if any(period.state != "open" for period in self):
             raise UserError(self.env._("Only a period still being recorded can be deleted."))
-        return super().unlink()
 
     # ------------------------------------------------------------------ helpers
     def _entry_domain(self):

@@ -176,10 +176,10 @@ class PartyPointsResult(models.Model):
                 self._compute_year(year, results.member_id)
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_final(self):
         if self.filtered(lambda result: result.state == "final"):
             raise UserError(self.env._("Final annual results are part of the record and are never deleted."))
-        return super().unlink()
 
     # ------------------------------------------------------------------ computation
     def _year_texts(self):

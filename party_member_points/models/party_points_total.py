@@ -1,6 +1,7 @@
 import logging
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -129,9 +130,10 @@ class PartyPointsTotal(models.Model):
         for event, tables in (("INSERT", "NEW TABLE AS new_rows"), ("DELETE", "OLD TABLE AS old_rows"),
                               ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows")):
             name = f"party_points_ledger_{event.lower()}"
-            cr.execute(f"DROP TRIGGER IF EXISTS {name} ON party_points_entry")
-            cr.execute(f"CREATE TRIGGER {name} AFTER {event} ON party_points_entry REFERENCING {tables} "
-                       f"FOR EACH STATEMENT EXECUTE FUNCTION party_points_ledger_sync()")
+            cr.execute(SQL("DROP TRIGGER IF EXISTS %s ON party_points_entry", SQL.identifier(name)))
+            cr.execute(SQL("CREATE TRIGGER %s AFTER %s ON party_points_entry REFERENCING %s "
+                           "FOR EACH STATEMENT EXECUTE FUNCTION party_points_ledger_sync()",
+                           SQL.identifier(name), SQL(event), SQL(tables)))
         source = f"SELECT {LEDGER_COLUMNS}, 1 AS sign FROM party_points_entry"
         # room in each page: the triggers update rows in place (HOT updates, no index entry per posting)
         cr.execute("ALTER TABLE party_points_total SET (fillfactor = 70)")
@@ -142,10 +144,12 @@ class PartyPointsTotal(models.Model):
         cr.execute("ALTER TABLE party_points_summary DROP CONSTRAINT IF EXISTS party_points_summary_key_uniq")
         cr.execute("DROP TABLE IF EXISTS party_points_aggregate_lock")
         for table, (keys, _sums) in AGGREGATES.items():
-            cr.execute(f"CREATE INDEX IF NOT EXISTS {table}_key_index ON {table} ({', '.join(keys)})")
+            cr.execute(SQL("CREATE INDEX IF NOT EXISTS %s ON %s (%s)", SQL.identifier(f"{table}_key_index"),
+                           SQL.identifier(table), SQL(", ").join(SQL.identifier(key) for key in keys)))
         cr.execute("TRUNCATE party_points_total, party_points_summary")
-        cr.execute(TOTAL_INSERT.format(source=source))
-        cr.execute(SUMMARY_INSERT.format(source=source))
+        # the statements are built from the constants of this module only
+        cr.execute(SQL(TOTAL_INSERT.format(source=source)))
+        cr.execute(SQL(SUMMARY_INSERT.format(source=source)))
 
     @api.model
     def _cron_fold(self):
@@ -158,6 +162,6 @@ class PartyPointsTotal(models.Model):
         if not cr.fetchone()[0]:
             return False
         for table in AGGREGATES:
-            cr.execute(fold_statement(table))
+            cr.execute(SQL(fold_statement(table)))
             _logger.debug("%s: %s rows folded", table, cr.rowcount)
         return True

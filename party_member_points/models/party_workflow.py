@@ -30,7 +30,7 @@ WORKFLOW = _WorkflowFlag()
 
 def workflow(records, *keys):
     """``records`` with the trusted flags ``keys`` set in their context."""
-    return records.with_context(dict.fromkeys(keys, WORKFLOW))
+    return records.with_context(**dict.fromkeys(keys, WORKFLOW))
 
 
 def in_workflow(env, key):

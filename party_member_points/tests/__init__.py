@@ -15,3 +15,4 @@ from . import test_integrity
 from . import test_multi_company
 from . import test_time_rules
 from . import test_commitments
+from . import test_member_import

@@ -103,10 +103,10 @@ class PartyMobilizationBatch(models.Model):
             raise UserError(self.env._("The batches of a closed mobilization cannot be changed."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_roster_frozen(self):
         if any(batch.project_id.roster_frozen for batch in self):
             raise UserError(self.env._("The batches of a published mobilization cannot be deleted."))
-        return super().unlink()
 
     # ------------------------------------------------------------------ opening
     def _previous_batch(self):

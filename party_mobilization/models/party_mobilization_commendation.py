@@ -31,7 +31,7 @@ class PartyMobilizationCommendation(models.Model):
         check_flow_write(self, vals, {"points", "points_entry_ref"}, "mobilization_state_change")
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_admin(self):
         if not self.env.user.has_group("party_member_points.group_party_admin"):
             raise UserError(self.env._("Commendations are part of the record and cannot be deleted."))
-        return super().unlink()

@@ -64,7 +64,7 @@ class PartyMobilizationConversion(models.Model):
             raise UserError(self.env._("A concluded conversion procedure is part of the member's record."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_admin(self):
         if not self.env.user.has_group("party_member_points.group_party_admin"):
             raise UserError(self.env._("A conversion procedure is part of the member's record and cannot be deleted."))
-        return super().unlink()

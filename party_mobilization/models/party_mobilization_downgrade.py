@@ -61,7 +61,7 @@ class PartyMobilizationDowngrade(models.Model):
         check_flow_write(self, vals, {"state"}, "mobilization_state_change")
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_admin(self):
         if not self.env.user.has_group("party_member_points.group_party_admin"):
             raise UserError(self.env._("An appraisal downgrade note cannot be deleted; withdraw it instead."))
-        return super().unlink()

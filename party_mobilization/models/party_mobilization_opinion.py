@@ -75,12 +75,12 @@ class PartyMobilizationOpinion(models.Model):
             raise UserError(self.env._("An answered opinion is part of the record and cannot be changed."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_not_draft_or_not_author(self):
         if any(opinion.state != "draft" for opinion in self):
             raise UserError(self.env._("Only a draft opinion can be deleted."))
         if not self.env.su and self.filtered(lambda o: o.create_uid != self.env.user):
             raise UserError(self.env._("Only the author of an opinion may withdraw it."))
-        return super().unlink()
 
     def action_note(self):
         """The branch takes a member's opinion on the plan into account (adopted or not)."""

@@ -141,10 +141,10 @@ class PartyMobilizationParticipant(models.Model):
                 "People are marked exemplary or resisting during the execution and the acceptance only."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_roster_frozen(self):
         if any(participant.project_id.roster_frozen for participant in self):
             raise UserError(self.env._("The roster of a published mobilization is frozen: nobody can be removed."))
-        return super().unlink()
 
     # ------------------------------------------------------------------ execution
     def _check_executing(self, need_open_batch):

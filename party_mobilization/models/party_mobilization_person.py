@@ -162,7 +162,8 @@ class PartyMobilizationPerson(models.Model):
                 changed._rerank_open_rosters()
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_on_published_roster(self):
         """A person leaves the rosters not yet published; on a published roster they stay (archive them)."""
         rows = self.env["party.mobilization.participant"].sudo().search([("person_id", "in", self.ids)])
         frozen = rows.filtered(lambda row: row.project_id.roster_frozen)
@@ -171,7 +172,12 @@ class PartyMobilizationPerson(models.Model):
                 "%(people)s are on the published roster of %(projects)s: archive them instead of deleting them.",
                 people=", ".join(frozen.person_id.mapped("name")),
                 projects=", ".join(frozen.project_id.mapped("name"))))
-        rows.unlink()
+
+    def unlink(self):
+        # the rows of rosters not yet published go with the person (system step: the rows may be out of reach);
+        # rows of a published roster are refused by _unlink_except_on_published_roster
+        rows = self.env["party.mobilization.participant"].sudo().search([("person_id", "in", self.ids)])
+        rows.filtered(lambda row: not row.project_id.roster_frozen).unlink()
         return super().unlink()
 
     @api.model

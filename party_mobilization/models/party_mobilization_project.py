@@ -248,10 +248,10 @@ class PartyMobilizationProject(models.Model):
             self.filtered(lambda p: p.roster_date and not p.roster_frozen)._build_roster()
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_under_way(self):
         if any(project.state not in ("draft", "cancelled") for project in self):
             raise UserError(self.env._("Only a draft or cancelled mobilization project can be deleted."))
-        return super().unlink()
 
     # ------------------------------------------------------------------ roster
     def action_build_roster(self):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.party_member_points.models.party_workflow import check_flow_create, check_flow_write
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
 from odoo.addons.party_member_points.tools.clock import party_today
 
 from .mobilization_rules import DEFAULT_MAJORITY, DEFAULT_QUORUM, vote_passes, vote_quorum_met
@@ -142,10 +142,10 @@ class PartyMobilizationVote(models.Model):
             raise UserError(self.env._("A confirmed vote is part of the record and cannot be changed."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_confirmed(self):
         if any(vote.state == "confirmed" for vote in self):
             raise UserError(self.env._("A confirmed vote cannot be deleted."))
-        return super().unlink()
 
     def _meeting_label(self):
         self.ensure_one()
@@ -176,7 +176,7 @@ class PartyMobilizationVote(models.Model):
                 raise UserError(self.env._("%s: the plan has already been passed.", project.display_name))
             if not vote.attendee_count:
                 raise UserError(self.env._("Record the attendees of the meeting first."))
-            # write the state directly: the confirmed-vote guard of write() applies afterwards
-            super(PartyMobilizationVote, vote).write({"state": "confirmed"})
+            # the vote is still a draft here: the confirmed-vote guard of write() applies afterwards
+            vote.with_context(mobilization_state_change=WORKFLOW).write({"state": "confirmed"})
             project._on_vote_confirmed(vote)
         return True

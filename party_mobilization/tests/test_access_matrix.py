@@ -34,7 +34,7 @@ REPORTS = (
 class MobilizationWorld(AccessWorld):
 
     @classmethod
-    def _build_targets(cls):
+    def _build_targets(cls):  # pylint: disable=missing-return  # builds fixtures, returns nothing
         super()._build_targets()
         Person = cls.env["party.mobilization.person"]
         cls.villagers = Person.create([{"name": f"Matrix Villager {index}", "organization_id": cls.branch_a.id}
