@@ -1,4 +1,5 @@
 from odoo import api, fields, models, tools
+from odoo.tools import SQL
 
 from .party_points_logic import GRADES
 from .party_points_result import STAR_RATINGS
@@ -37,8 +38,10 @@ class PartyHrPerformanceReport(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+        grade_levels = SQL(" ").join(SQL("WHEN %s THEN %s", key, str(level))
+                                     for level, (key, _label) in enumerate(GRADES, start=1))
+        self.env.cr.execute(SQL("""
+            CREATE OR REPLACE VIEW %s AS (
                 SELECT r.id AS id,
                        r.year AS year,
                        e.id AS employee_id,
@@ -60,7 +63,7 @@ class PartyHrPerformanceReport(models.Model):
                   JOIN hr_employee e ON e.id = m.employee_id
                  WHERE e.active
             )
-        """ % " ".join(f"WHEN '{key}' THEN '{level}'" for level, (key, _label) in enumerate(GRADES, start=1)))
+        """, SQL.identifier(self._table), grade_levels))
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):

@@ -98,7 +98,7 @@ class PartyPointsCommitment(models.Model):
             raise UserError(self.env._("A submitted commitment is kept with the member's record."))
 
     def _flow_write(self, vals):
-        return self.with_context({FLOW_KEY: WORKFLOW}).write(vals)
+        return self.with_context(**{FLOW_KEY: WORKFLOW}).write(vals)
 
     # ------------------------------------------------------------------ flow
     def _check_officer(self):
@@ -163,7 +163,7 @@ class PartyPointsCommitment(models.Model):
             if kept_item_ids is not None:
                 kept = set(kept_item_ids)
                 for item in commitment.item_ids:
-                    item.with_context({FLOW_KEY: WORKFLOW}).kept = item.id in kept
+                    item.with_context(**{FLOW_KEY: WORKFLOW}).kept = item.id in kept
             commitment._flow_write({"state": "reviewed", "outcome": outcome, "review_note": note or False,
                                     "reviewed_by_id": self.env.uid, "review_date": today})
         return True

@@ -74,7 +74,7 @@ class PartyPointsPeriod(models.Model):
                 "month": f"{start.year}-{start.month:02d}",
                 "quarter": quarters[(start.month - 1) // 3] % start.year,
                 "half_year": halves[(start.month - 1) // 6] % start.year,
-                "year": self.env._("Year %s") % start.year,
+                "year": self.env._("Year %s", start.year),
             }.get(period.period_type, f"{period.date_from} – {period.date_to}")
             period.name = f"{period.organization_id.name} {label}"
 

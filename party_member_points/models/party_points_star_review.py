@@ -114,7 +114,7 @@ class PartyPointsStarReview(models.Model):
             raise UserError(self.env._("A star rating voted by the members' meeting is kept."))
 
     def _flow_write(self, vals):
-        return self.with_context({FLOW_KEY: WORKFLOW}).write(vals)
+        return self.with_context(**{FLOW_KEY: WORKFLOW}).write(vals)
 
     def _fill_lines(self):
         """The proposal: every rated member of the branch with the stars computed from the year's final results."""
@@ -128,7 +128,7 @@ class PartyPointsStarReview(models.Model):
             if any(result.state != "final" for result in results):
                 raise UserError(self.env._(
                     "The results of %s are not final yet: stars are rated once the year is closed.", review.year))
-            self.env["party.points.star.review.line"].sudo().with_context({FLOW_KEY: WORKFLOW}).create([
+            self.env["party.points.star.review.line"].sudo().with_context(**{FLOW_KEY: WORKFLOW}).create([
                 {"review_id": review.id, "result_id": result.id, "proposed_stars": result.stars,
                  "approved_stars": result.stars} for result in results])
 

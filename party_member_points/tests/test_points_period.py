@@ -143,7 +143,7 @@ class TestPointsPeriods(PartyPointsCase):
         appeal.with_user(self.user_secretary)._answer("accepted", "Agreed, to be added")
         self.assertFalse(appeal.correction_entry_id)
         action = appeal.with_user(self.user_secretary).action_open_answer_wizard()
-        wizard = self.env[action["res_model"]].with_user(self.user_secretary).with_context(action["context"]).create({
+        wizard = self.env[action["res_model"]].with_user(self.user_secretary).with_context(**action["context"]).create({
             "correction_rule_id": self.r_act.id, "correction_date": self.today})
         self.assertEqual(wizard.appeal_state, "accepted")
         wizard.action_answer()
