@@ -13,7 +13,8 @@ class PartyPointsCommitmentDecisionWizard(models.TransientModel):
     commitment_id = fields.Many2one("party.points.commitment", required=True, ondelete="cascade")
     reason = fields.Char()
     outcome = fields.Selection(OUTCOMES)
-    kept_item_ids = fields.Many2many("party.points.commitment.item", string="Items Kept")
+    kept_item_ids = fields.Many2many("party.points.commitment.item", "party_points_commitment_decision_item_rel",
+                                     string="Items Kept")
     note = fields.Text(string="Review Note")
 
     def action_confirm(self):
