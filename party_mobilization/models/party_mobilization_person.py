@@ -148,7 +148,7 @@ class PartyMobilizationPerson(models.Model):
             if not twin and key:
                 twin = self.search(domain + [("organization_id", "=", person.organization_id.id),
                                              ("phone", "!=", False)]).filtered(
-                    lambda other: duplicate_keys(other.name, other.phone) == key)[:1]
+                    lambda other, key=key: duplicate_keys(other.name, other.phone) == key)[:1]
             if twin:
                 raise ValidationError(self.env._(
                     "%(name)s is already registered in %(village)s: the same person cannot be registered twice.",

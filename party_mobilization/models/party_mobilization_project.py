@@ -499,11 +499,12 @@ class PartyMobilizationProject(models.Model):
                     project.display_name))
             # last check of the identities before the roster is frozen
             project._build_roster()
+            missing = project.missing_member_ids
             project._set_state("published", publish_date=today)
-            if project.missing_member_ids:
+            if missing:
                 project.message_post(body=self.env._(
                     "Published although these party members of the branch have no villager record and are not on "
-                    "the roster: %s", ", ".join(project.missing_member_ids.mapped("name"))))
+                    "the roster: %s", ", ".join(missing.mapped("name"))))
             project.message_post(body=project._announcement_body(), subject=self.env._("Announcement"))
         return True
 
@@ -631,7 +632,8 @@ class PartyMobilizationProject(models.Model):
             conversion.member_id.message_post(body=self.env._(
                 "Resisted the ordered mobilization “%(project)s”: the written below-standard conversion procedure "
                 "is started. %(reason)s", project=self.name, reason=conversion.reason))
-        resisting_cadres = resisting.filtered(lambda p: handling_of_rank(p.identity_rank) in ("cadre", "representative"))
+        resisting_cadres = resisting.filtered(
+            lambda p: handling_of_rank(p.identity_rank) in ("cadre", "representative"))
         Downgrade.create([{
             "project_id": self.id, "participant_id": participant.id, "date": date,
             "role": handling_of_rank(participant.identity_rank),
