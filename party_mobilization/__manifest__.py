@@ -35,6 +35,7 @@ commendations, points and below-standard conversion records.
         "views/party_mobilization_recall_views.xml",
         "views/party_mobilization_cadre_appraisal_views.xml",
         "views/party_mobilization_roster_check_views.xml",
+        "views/party_member_mobilization_views.xml",
         "views/party_organization_overview_views.xml",
         "views/hr_employee_views.xml",
     ],
