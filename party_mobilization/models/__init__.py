@@ -11,3 +11,6 @@ from . import party_mobilization_downgrade
 from . import party_mobilization_demo_loader
 from . import party_organization
 from . import hr_employee
+from . import party_mobilization_recall
+from . import party_mobilization_cadre_appraisal
+from . import party_member

@@ -117,3 +117,51 @@ def vote_passes(for_, attendees, eligible, majority=DEFAULT_MAJORITY, quorum=DEF
 def progress_percent(done, total):
     """Share of finished participants, in percent (0 for an empty roster)."""
     return round(100.0 * done / total, 1) if total else 0.0
+
+
+# Whose majority decides a plan (seed silent; issue 17: "more than half of those entitled" by default).
+MAJORITY_BASES = [
+    ("entitled", "Those Entitled to Vote"),
+    ("attendees", "Attendees"),
+]
+DEFAULT_MAJORITY_BASIS = "entitled"
+# Identity ranks of villager representatives and rural party members.
+MEMBER_RANK = 5
+REPRESENTATIVE_RANK = 6
+
+
+def vote_passes_on_basis(for_, attendees, eligible, majority=DEFAULT_MAJORITY, quorum=DEFAULT_QUORUM["assembly"],
+                         basis=DEFAULT_MAJORITY_BASIS):
+    """A plan passes when the quorum is met and the votes for it are more than ``majority`` of ``basis``:
+    of those entitled to vote (default: "more than half of those entitled") or of the attendees."""
+    if not vote_quorum_met(attendees, eligible, quorum):
+        return False
+    base = eligible if basis == "entitled" else attendees
+    return for_ > majority * base
+
+
+def handling_of_rank(rank):
+    """The single procedure that applies to a person who resisted, from their one identity rank (S000 几点要求 3:
+    依据动员序列的身份采取相应处理办法。属村干部、村民代表的，采取批评教育、年终考核降档等方式进行处理…属农村党员的，
+    …启动“欠合格”党员书面转化程序).
+
+    Returns ``"cadre"`` for ranks 1-4, ``"member"`` for rank 5, ``"representative"`` for rank 6, and ``False``
+    for ordinary villagers (rank 7): one identity, one handling.
+    """
+    rank = int(rank or LAST_RANK)
+    if rank in CADRE_RANKS:
+        return "cadre"
+    if rank == MEMBER_RANK:
+        return "member"
+    if rank == REPRESENTATIVE_RANK:
+        return "representative"
+    return False
+
+
+def duplicate_keys(name, phone):
+    """Key telling that two registrations are the same person of a village: same name and same phone
+    (blanks and case ignored). ``None`` when the phone is missing: the name alone is not enough."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    if not digits or not (name or "").strip():
+        return None
+    return ("".join((name or "").split()).lower(), digits)

@@ -91,6 +91,18 @@ class PartyMobilizationBatch(models.Model):
                           start=format_date(self.env, self.date_planned_start),
                           end=format_date(self.env, self.date_planned_end), count=self.participant_count)
 
+    def _bulletin_text(self):
+        """Summary line of the printed progress bulletin of the batch, for the villagers."""
+        self.ensure_one()
+        states = dict(self._fields["state"]._description_selection(self.env))
+        return self.env._(
+            "Batch %(seq)s (%(identity)s), %(start)s to %(end)s: %(state)s. %(done)s of %(total)s people have done "
+            "their part, %(refused)s refused, %(open)s have not finished (%(progress)s %%).",
+            seq=self.sequence, identity=self._identity_label(), start=format_date(self.env, self.date_planned_start),
+            end=format_date(self.env, self.date_planned_end), state=states.get(self.state, ""),
+            done=self.done_count, total=self.participant_count, refused=self.refused_count,
+            open=self.pending_count + self.notified_count, progress=self.progress)
+
     @api.model_create_multi
     def create(self, vals_list):
         check_flow_create(self, vals_list, BATCH_FLOW_FIELDS, "mobilization_state_change", {"state": "pending"})

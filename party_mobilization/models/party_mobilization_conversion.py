@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.party_member_points.models.party_member_sanction import SANCTION_TYPES
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
 from odoo.addons.party_member_points.tools.clock import party_today
 
@@ -9,6 +10,16 @@ CONVERSION_STATES = [
     ("converted", "Converted"),
     ("handled", "Organizational Handling"),
 ]
+# Organizational handling of a member who would not be converted (seed 000: 谈话告诫、限期改正、劝退出党和党内除名;
+# 情节严重的，按照党员不接受组织分配工作给予组织处理), or a disciplinary sanction.
+HANDLINGS = [
+    ("talk_warning", "Warning Talk"),
+    ("correction", "Correction within a Time Limit"),
+    ("persuaded_out", "Persuaded to Leave the Party"),
+    ("removed", "Removed from the Party"),
+    ("sanction", "Disciplinary Sanction"),
+]
+HANDLING_STATUS = {"persuaded_out": "persuaded_out", "removed": "removed"}
 CONVERSION_FLOW_FIELDS = {"state", "result_date", "points", "points_entry_ref"}
 
 
@@ -28,6 +39,11 @@ class PartyMobilizationConversion(models.Model):
     measures = fields.Text(string="Education and Measures", help="Criticism and education, helpers, deadline.")
     result_note = fields.Text(string="Outcome", tracking=True)
     result_date = fields.Date(string="Outcome Date", readonly=True)
+    handling = fields.Selection(HANDLINGS, string="Organizational Handling", tracking=True,
+                                help="What the branch decides when the member is not converted: recorded in the "
+                                     "member register.")
+    sanction_type = fields.Selection(SANCTION_TYPES, tracking=True)
+    sanction_id = fields.Many2one("party.member.sanction", string="Sanction", readonly=True, copy=False)
     points = fields.Float(readonly=True, help="Points deducted from the member's ledger.")
     points_entry_ref = fields.Reference(selection="_selection_points_entry", string="Points Entry", readonly=True)
 
@@ -50,7 +66,40 @@ class PartyMobilizationConversion(models.Model):
         return self._close("converted")
 
     def action_handled(self):
+        self._apply_handling()
         return self._close("handled")
+
+    def _apply_handling(self):
+        """Record the organizational handling in the member register (issue 17 item 9): a sanction, a status
+        change (persuaded out, removed) or a warning talk / correction noted on the member."""
+        today = party_today(self)
+        handlings = dict(self._fields["handling"]._description_selection(self.env))
+        for conversion in self:
+            if conversion.state != "open":
+                raise UserError(self.env._("This conversion procedure is already concluded."))
+            if not conversion.handling:
+                raise UserError(self.env._("Choose the organizational handling first."))
+            if not (conversion.result_note or "").strip():
+                raise UserError(self.env._("Write the outcome of the conversion procedure first."))
+            member = conversion.member_id
+            if not member:
+                raise UserError(self.env._(
+                    "%s has no party member record in this register: handle them in their own organization.",
+                    conversion.person_id.name))
+            reason = self.env._("Ordered mobilization “%(project)s”: %(outcome)s",
+                                project=conversion.project_id.name, outcome=conversion.result_note)
+            if conversion.handling == "sanction":
+                if not conversion.sanction_type:
+                    raise UserError(self.env._("Choose the kind of sanction first."))
+                sanction = self.env["party.member.sanction"].create({
+                    "member_id": member.id, "sanction_type": conversion.sanction_type, "date_start": today,
+                    "decided_by": conversion.organization_id.display_name, "reason": reason})
+                conversion.sanction_id = sanction
+            elif conversion.handling in HANDLING_STATUS:
+                member._set_status(HANDLING_STATUS[conversion.handling], today, reason)
+            member.message_post(body=self.env._(
+                "Organizational handling after the below-standard conversion: %(handling)s. %(reason)s",
+                handling=handlings[conversion.handling], reason=reason))
 
     @api.model_create_multi
     def create(self, vals_list):

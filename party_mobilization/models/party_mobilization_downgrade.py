@@ -28,6 +28,7 @@ class PartyMobilizationDowngrade(models.Model):
     recall_proposed = fields.Boolean(string="Recall Proposed", tracking=True,
                                      help="Serious case: recall from the post of cadre or representative proposed.")
     town_note = fields.Text(string="Decision of the Town", tracking=True)
+    recall_ids = fields.One2many("party.mobilization.recall", "downgrade_id", string="Recall Procedures")
 
     @api.depends("project_id", "person_id")
     def _compute_display_name(self):
@@ -40,7 +41,25 @@ class PartyMobilizationDowngrade(models.Model):
                 raise UserError(self.env._("Only a proposed downgrade can be confirmed."))
             note.project_id._check_town_officer()
         self.with_context(mobilization_state_change=WORKFLOW).write({"state": "confirmed"})
+        self._feed_cadre_appraisal()
         return True
+
+    def action_propose_recall(self):
+        """Serious case: the branch proposes the recall (罢免) of the cadre or representative; the town reviews it."""
+        self.ensure_one()
+        if self.state == "withdrawn":
+            raise UserError(self.env._("A withdrawn downgrade note cannot lead to a recall."))
+        if self.recall_ids.filtered(lambda r: r.state in ("draft", "submitted")):
+            raise UserError(self.env._("A recall of %s is already under way.", self.person_id.name))
+        recall = self.env["party.mobilization.recall"].create({"downgrade_id": self.id, "reason": self.reason})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Recall"),
+            "res_model": "party.mobilization.recall",
+            "res_id": recall.id,
+            "view_mode": "form",
+            "target": "current",
+        }
 
     def action_withdraw(self):
         for note in self:

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .mobilization_rules import IDENTITIES, identity_rank
+from .mobilization_rules import IDENTITIES, duplicate_keys, identity_rank
 
 RESIDENCES = [
     ("native", "Native Villager"),
@@ -132,6 +132,44 @@ class PartyMobilizationPerson(models.Model):
                 raise ValidationError(self.env._(
                     "%s: only a long-term resident from an outside unit can be a party member of an outside unit.",
                     person.name))
+
+    @api.constrains("member_id", "partner_id", "name", "phone", "organization_id", "active")
+    def _check_registered_once(self):
+        """The same person is registered once (issue 17 item 13): one villager record per party member, per
+        contact, and per name and phone in a village."""
+        for person in self.filtered("active"):
+            domain = [("id", "!=", person.id), ("active", "=", True)]
+            twin = self.browse()
+            if person.member_id:
+                twin = self.search(domain + [("member_id", "=", person.member_id.id)], limit=1)
+            if not twin and person.partner_id:
+                twin = self.search(domain + [("partner_id", "=", person.partner_id.id)], limit=1)
+            key = duplicate_keys(person.name, person.phone)
+            if not twin and key:
+                twin = self.search(domain + [("organization_id", "=", person.organization_id.id),
+                                             ("phone", "!=", False)]).filtered(
+                    lambda other, key=key: duplicate_keys(other.name, other.phone) == key)[:1]
+            if twin:
+                raise ValidationError(self.env._(
+                    "%(name)s is already registered in %(village)s: the same person cannot be registered twice.",
+                    name=person.name, village=twin.organization_id.display_name))
+
+    @api.constrains("branch_secretary_role", "is_village_director", "member_id", "organization_id", "active")
+    def _check_single_posts(self):
+        """A village has one branch secretary and one village committee director (issue 17 item 13)."""
+        for village in self.filtered("active").organization_id:
+            people = self.search([("organization_id", "=", village.id), ("active", "=", True),
+                                  "|", ("is_village_director", "=", True), ("is_branch_secretary", "=", True)])
+            directors = people.filtered("is_village_director")
+            secretaries = people.filtered("is_branch_secretary")
+            if len(directors) > 1:
+                raise ValidationError(self.env._(
+                    "%(village)s already has a village committee director: %(names)s.",
+                    village=village.display_name, names=", ".join(directors.mapped("name"))))
+            if len(secretaries) > 1:
+                raise ValidationError(self.env._(
+                    "%(village)s already has a branch secretary: %(names)s.",
+                    village=village.display_name, names=", ".join(secretaries.mapped("name"))))
 
     # ------------------------------------------------------------------ CRUD
     @api.onchange("member_id")

@@ -14,9 +14,12 @@ from odoo.addons.party_member_points.tools.clock import party_today
 
 from .mobilization_rules import (
     DEFAULT_MAJORITY,
+    DEFAULT_MAJORITY_BASIS,
+    MAJORITY_BASES,
     ORDERS,
     PROJECT_KINDS,
     default_order,
+    handling_of_rank,
     progress_percent,
     rank_sequence,
     spread_batch_dates,
@@ -89,6 +92,15 @@ class PartyMobilizationProject(models.Model):
     vote_majority = fields.Float(
         string="Required Majority", default=DEFAULT_MAJORITY, tracking=True,
         help="Share of the attendees that must vote for the plan; 50 % means more than half.")
+    vote_majority_basis = fields.Selection(
+        MAJORITY_BASES, string="Majority of", required=True, default=DEFAULT_MAJORITY_BASIS, tracking=True,
+        help="Whose majority passes the plan: by default more than half of those entitled to vote (the registered "
+             "villagers, or the representatives), not only of those present.")
+    missing_member_ids = fields.Many2many(
+        "party.member", compute="_compute_missing_member_ids", string="Members without a Villager Record",
+        help="Party members of the branch who are not registered as villagers: they would be missing from the "
+             "roster.")
+    missing_member_count = fields.Integer(compute="_compute_missing_member_ids")
 
     # Direct launch ordered by the town committee (极特殊情况)
     direct_launch = fields.Boolean(
@@ -199,6 +211,24 @@ class PartyMobilizationProject(models.Model):
             project.opinion_count = opinions.get(project, 0)
             project.vote_count = votes.get(project, 0)
             project.commendation_count = commendations.get(project, 0)
+
+    @api.depends("organization_id", "state")
+    def _compute_missing_member_ids(self):
+        """Roster completeness (issue 17 item 13): party members of the branch in normal status with no villager
+        record, listed as a warning until the plan is published."""
+        Member = self.env["party.member"]
+        Person = self.env["party.mobilization.person"]
+        for project in self:
+            if not project.organization_id or project.roster_frozen:
+                project.missing_member_ids = Member
+                project.missing_member_count = 0
+                continue
+            members = Member.search([("organization_id", "child_of", project.organization_id.id),
+                                     ("stage", "in", ("probationary", "full")), ("status", "=", "normal")])
+            registered = Person.with_context(active_test=False).search(
+                [("member_id", "in", members.ids)]).member_id
+            project.missing_member_ids = members - registered
+            project.missing_member_count = len(members - registered)
 
     # ------------------------------------------------------------------ constraints
     @api.constrains("kind", "order", "order_reason")
@@ -469,7 +499,12 @@ class PartyMobilizationProject(models.Model):
                     project.display_name))
             # last check of the identities before the roster is frozen
             project._build_roster()
+            missing = project.missing_member_ids
             project._set_state("published", publish_date=today)
+            if missing:
+                project.message_post(body=self.env._(
+                    "Published although these party members of the branch have no villager record and are not on "
+                    "the roster: %s", ", ".join(missing.mapped("name"))))
             project.message_post(body=project._announcement_body(), subject=self.env._("Announcement"))
         return True
 
@@ -577,6 +612,7 @@ class PartyMobilizationProject(models.Model):
             "project_id": self.id, "participant_id": participant.id, "date": date,
             "reason": participant.exemplary_note or self.env._("Exemplary role in “%s”", self.name),
         } for participant in exemplary])
+        commendations._feed_cadre_appraisal()
         for commendation in commendations.filtered("member_id"):
             entry = self._post_points(
                 commendation.member_id, "mobilization_commendation", commendation.participant_id, date,
@@ -585,7 +621,7 @@ class PartyMobilizationProject(models.Model):
             commendation.member_id.message_post(body=self.env._(
                 "Commended for an exemplary role in the ordered mobilization “%(project)s”: %(reason)s",
                 project=self.name, reason=commendation.reason))
-        resisting_members = resisting.filtered(lambda p: p.person_id.is_party_member)
+        resisting_members = resisting.filtered(lambda p: handling_of_rank(p.identity_rank) == "member")
         conversions = Conversion.create([{
             "project_id": self.id, "participant_id": participant.id, "date": date,
             "reason": participant.resisting_note,
@@ -598,10 +634,11 @@ class PartyMobilizationProject(models.Model):
             conversion.member_id.message_post(body=self.env._(
                 "Resisted the ordered mobilization “%(project)s”: the written below-standard conversion procedure "
                 "is started. %(reason)s", project=self.name, reason=conversion.reason))
-        resisting_cadres = resisting.filtered(lambda p: p.person_id.is_cadre or p.person_id.is_representative)
+        resisting_cadres = resisting.filtered(
+            lambda p: handling_of_rank(p.identity_rank) in ("cadre", "representative"))
         Downgrade.create([{
             "project_id": self.id, "participant_id": participant.id, "date": date,
-            "role": "cadre" if participant.person_id.is_cadre else "representative",
+            "role": handling_of_rank(participant.identity_rank),
             "reason": participant.resisting_note,
         } for participant in resisting_cadres])
         if commendations or conversions or resisting_cadres:

@@ -49,3 +49,13 @@ class PartyMobilizationResultMixin(models.AbstractModel):
             self.with_context(mobilization_state_change=WORKFLOW).write({
                 "points_entry_ref": f"{entry._name},{entry[:1].id}",
                 "points": sum(entry.mapped("points")) if "points" in entry._fields else 0.0})
+
+    def _feed_cadre_appraisal(self):
+        """Year-end appraisal (issue 17 item 11): a commendation or confirmed downgrade of a village cadre or
+        villager representative lands on their appraisal record of the year."""
+        Appraisal = self.env["party.mobilization.cadre.appraisal"]
+        for result in self:
+            person = result.person_id
+            if person and result.year and (person.is_cadre or person.is_representative
+                                           or int(result.identity or 7) <= 4):
+                Appraisal._ensure(person, result.year)

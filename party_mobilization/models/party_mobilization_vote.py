@@ -4,7 +4,14 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
 from odoo.addons.party_member_points.tools.clock import party_today
 
-from .mobilization_rules import DEFAULT_MAJORITY, DEFAULT_QUORUM, vote_passes, vote_quorum_met
+from .mobilization_rules import (
+    DEFAULT_MAJORITY,
+    DEFAULT_MAJORITY_BASIS,
+    DEFAULT_QUORUM,
+    MAJORITY_BASES,
+    vote_passes_on_basis,
+    vote_quorum_met,
+)
 
 MEETING_TYPES = [
     ("assembly", "Villager Assembly"),
@@ -48,6 +55,13 @@ class PartyMobilizationVote(models.Model):
     majority = fields.Float(
         string="Required Majority", compute="_compute_majority", store=True, readonly=False,
         help="Share of the attendees who must vote for the plan (0.5: more than half). Defaults from the project.")
+    majority_basis = fields.Selection(
+        MAJORITY_BASES, string="Majority of", compute="_compute_majority_basis", store=True, readonly=False,
+        help="Whose majority passes the plan. Defaults from the project: those entitled to vote.")
+    registered_count = fields.Integer(
+        compute="_compute_registered_count", string="Registered",
+        help="Villagers registered in the village (representatives for a representatives' meeting): nobody else "
+             "can be entitled to vote.")
     quorum_met = fields.Boolean(compute="_compute_result", store=True)
     result = fields.Selection([("passed", "Passed"), ("failed", "Not Passed")], compute="_compute_result",
                               store=True, tracking=True)
@@ -82,11 +96,42 @@ class PartyMobilizationVote(models.Model):
         for vote in self:
             vote.majority = vote.project_id.vote_majority or DEFAULT_MAJORITY
 
-    @api.depends("votes_for", "attendee_count", "eligible_count", "majority", "quorum")
+    @api.depends("project_id")
+    def _compute_majority_basis(self):
+        for vote in self:
+            vote.majority_basis = vote.project_id.vote_majority_basis or DEFAULT_MAJORITY_BASIS
+
+    @api.depends("meeting_type", "project_id")
+    def _compute_registered_count(self):
+        for vote in self:
+            vote.registered_count = vote._registered_people_count()
+
+    def _registered_people_count(self):
+        """Registered villagers of the village, or its representatives for a representatives' meeting: the upper
+        bound of those entitled to vote (issue 17 item 14)."""
+        self.ensure_one()
+        if not self.project_id.organization_id:
+            return 0
+        domain = [("organization_id", "child_of", self.project_id.organization_id.id)]
+        if self.meeting_type == "representatives":
+            domain.append(("is_representative", "=", True))
+        return self.env["party.mobilization.person"].search_count(domain)
+
+    @api.constrains("eligible_count", "meeting_type", "project_id")
+    def _check_eligible_registered(self):
+        for vote in self:
+            registered = vote._registered_people_count()
+            if vote.eligible_count > registered:
+                raise ValidationError(self.env._(
+                    "%(eligible)s people entitled to vote are more than the %(registered)s registered in the "
+                    "village: register the villagers first.", eligible=vote.eligible_count, registered=registered))
+
+    @api.depends("votes_for", "attendee_count", "eligible_count", "majority", "quorum", "majority_basis")
     def _compute_result(self):
         for vote in self:
             vote.quorum_met = vote_quorum_met(vote.attendee_count, vote.eligible_count, vote.quorum)
-            passed = vote_passes(vote.votes_for, vote.attendee_count, vote.eligible_count, vote.majority, vote.quorum)
+            passed = vote_passes_on_basis(vote.votes_for, vote.attendee_count, vote.eligible_count, vote.majority,
+                                          vote.quorum, vote.majority_basis or DEFAULT_MAJORITY_BASIS)
             vote.result = "passed" if passed else "failed"
 
     @api.depends("meeting_type", "date")
@@ -161,6 +206,9 @@ class PartyMobilizationVote(models.Model):
         if not self.quorum_met:
             return self.env._("quorum not reached: %(attendees)s of %(eligible)s attended",
                               attendees=self.attendee_count, eligible=self.eligible_count)
+        if self.majority_basis == "entitled":
+            return self.env._("not more than %(share)s %% of the %(eligible)s people entitled to vote voted for it",
+                              share=round(self.majority * 100), eligible=self.eligible_count)
         return self.env._("not enough votes for the plan")
 
     def action_confirm(self):

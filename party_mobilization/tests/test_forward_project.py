@@ -250,8 +250,8 @@ class TestForwardProject(MobilizationCase):
         self.assertEqual(set(conversions.mapped("state")), {"open"})
         self.assertEqual(set(conversions.mapped("year")), {self.today.year})
         downgrades = project.downgrade_ids
-        self.assertEqual(downgrades.person_id, self.p_member_rep | self.p_committee_nonmember)
-        self.assertEqual(downgrades.filtered(lambda d: d.person_id == self.p_member_rep).role, "representative")
+        self.assertEqual(downgrades.person_id, self.p_committee_nonmember,
+                         "one identity, one handling: the member who is a representative is handled as a member")
         self.assertEqual(downgrades.filtered(lambda d: d.person_id == self.p_committee_nonmember).role, "cadre")
         self.assertIn("Commended", self.p_secretary.member_id.message_ids[0].body)
         # the town confirms the downgrade notes; the branch follows the conversion procedure up

@@ -45,14 +45,17 @@ class TestMobilizationPerson(MobilizationCase):
         self.assertEqual(self.p_plain_member.identity_rank, 7)
 
     def test_member_matched_by_contact(self):
-        member = self.members[10]
+        # members not yet registered as villagers (a person is registered once)
+        member, member2 = self.env["party.member"].create([
+            self._member_vals("Same Contact", self.other_village),
+            self._member_vals("From Member", self.other_village)])
         person = self.env["party.mobilization.person"].create({
             "name": "Same Contact", "organization_id": self.other_village.id, "partner_id": member.partner_id.id})
         self.assertEqual(person.member_id, member)
         self.assertTrue(person.is_party_member)
         person2 = self.env["party.mobilization.person"].create({
-            "name": "From Member", "organization_id": self.other_village.id, "member_id": self.members[11].id})
-        self.assertEqual(person2.partner_id, self.members[11].partner_id)
+            "name": "From Member", "organization_id": self.other_village.id, "member_id": member2.id})
+        self.assertEqual(person2.partner_id, member2.partner_id)
 
     def test_constraints(self):
         Person = self.env["party.mobilization.person"]

@@ -27,6 +27,8 @@ class TestReverseProject(MobilizationCase):
         self.assertEqual(participant.batch_id.identity_rank, 6)
         self.assertIn("1 people changed identity", project.message_ids[0].body)
         # a new village committee director: a batch for rank 2 appears in its place (before the secretary)
+        # (a village has one director: the secretary hands the post over)
+        self.p_secretary.is_village_director = False
         self.p_villager2.is_village_director = True
         self.assertEqual(self._batch_ranks(project), [7, 6, 5, 4, 3, 2, 1])
         self.assertEqual(self._participant(project, self.p_villager2).batch_id.identity_rank, 2)
