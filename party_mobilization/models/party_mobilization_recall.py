@@ -95,10 +95,10 @@ class PartyMobilizationRecall(models.Model):
             raise UserError(self.env._("A submitted recall proposal cannot be changed."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_drafts_only(self):
         if any(recall.state != "draft" for recall in self):
             raise UserError(self.env._("Only a recall proposal not yet submitted can be deleted."))
-        return super().unlink()
 
     def _set_state(self, state, **values):
         self.with_context(mobilization_state_change=WORKFLOW).write(dict(values, state=state))
