@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .party_workflow import workflow
+
 
 class PartyMemberTransfer(models.Model):
     """Transfer of a member's organizational relationship (组织关系转接).
@@ -130,7 +132,8 @@ class PartyMemberTransfer(models.Model):
                     "Transferred out to %(to)s (%(ref)s)", to=transfer.to_external, ref=transfer.name))
             else:
                 # the receiving officer may not see the member yet: the decision was checked above
-                member.sudo().write({"organization_id": transfer.to_organization_id.id, "party_group_id": False})
+                workflow(member.sudo(), "party_member_transfer").write(
+                    {"organization_id": transfer.to_organization_id.id, "party_group_id": False})
                 member.message_post(body=self.env._("Organizational relationship transferred to %(to)s (%(ref)s).",
                                                     to=transfer.to_organization_id.display_name, ref=transfer.name))
             transfer.write({"state": "approved", "approver_id": self.env.user.id, "approval_date": today})

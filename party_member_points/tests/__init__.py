@@ -13,3 +13,4 @@ from . import test_portal
 from . import test_access_matrix
 from . import test_integrity
 from . import test_multi_company
+from . import test_trust_boundary
