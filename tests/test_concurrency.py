@@ -311,7 +311,9 @@ def test_member_moved_while_the_other_branch_records(registry, caplog):
         {"member_id": member, "rule_id": rule_of(env).id}).id)
 
     def move(env):
-        env["party.member"].browse(member).organization_id = IDS["branch2"]
+        # a move is the approval of a transfer (the only way a member changes organization)
+        from odoo.addons.party_member_points.models.party_workflow import workflow
+        workflow(env["party.member"].browse(member), "party_member_transfer").organization_id = IDS["branch2"]
         env.flush_all()
         return True
 

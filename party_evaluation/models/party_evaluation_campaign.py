@@ -403,22 +403,20 @@ class PartyEvaluationCampaign(models.Model):
     def _upper_user(self):
         """The approver: the responsible user (secretary) of the upper organization."""
         self.ensure_one()
-        upper = self.organization_id.parent_id
-        return upper._get_responsible_user() if upper else self.env.user
+        return self.organization_id._get_upper_organization()._get_responsible_user()
 
     def _check_upper(self):
         """Only the upper committee (officers of the parent organization or above) or an administrator decides."""
         user = self.env.user
         for campaign in self:
+            upper = campaign.organization_id._get_upper_organization()  # refused without a real upper level
             allowed = user.has_group("party_member_points.group_party_admin") or (
-                user.has_group("party_member_points.group_party_upper")
-                and campaign.organization_id.parent_id
-                and user._party_can_manage(campaign.organization_id.parent_id))
+                user.has_group("party_member_points.group_party_upper") and user._party_can_manage(upper))
             if not allowed:
                 raise UserError(self.env._(
                     "Only the upper committee of %(org)s (%(upper)s) can take this decision.",
                     org=campaign.organization_id.display_name,
-                    upper=campaign.organization_id.parent_id.display_name or "-"))
+                    upper=upper.display_name))
 
     def _raise_problems(self, intro, problems):
         if problems:

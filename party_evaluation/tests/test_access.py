@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import EXCELLENT, WITH_LOGIN, EvaluationCase
@@ -153,3 +153,14 @@ class TestConfidentiality(EvaluationCase):
         self.assertEqual(campaign.organization_id, self.env.ref("party_member_points.demo_org_dongshan"))
         self.assertGreater(campaign.evaluated_count, 10)
         self.assertTrue(campaign.participant_ids.filtered("is_probationary"))
+
+    def test_upper_decisions_need_a_real_upper_organization(self):
+        """A branch without a parent has no upper committee: the decisions of the upper level are refused (the
+        administrator included) with a message asking for the parent, never taken by the branch itself."""
+        campaign = self._campaign()
+        self.branch.parent_id = False  # the administrator left the parent empty
+        with self.assertRaisesRegex(UserError, "no upper organization.*parent organization"):
+            campaign._upper_user()
+        for user in (self.user_secretary, self.env.ref("base.user_admin")):
+            with self.assertRaisesRegex(UserError, "no upper organization"):
+                campaign.with_user(user)._check_upper()

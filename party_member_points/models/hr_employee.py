@@ -63,11 +63,16 @@ class HrEmployee(models.Model):
     @api.model
     def _party_performance_values(self, employee_ids):
         """``{employee id: {field: value}}`` of the party summary of these employees, read as superuser: HR
-        managers see the performance summary without party access rights. One search for the members and one
+        users see the performance summary without party access rights; a party officer only for the members
+        they may read. One search for the members and one
         for their latest results (no per-employee query). Extended by the evaluation and mobilization addons,
         which add their fields to each employee's values (see ``_party_member_values``)."""
         members = self.env["party.member"].sudo().search(
             [("employee_id", "in", list(employee_ids)), ("status", "=", "normal")], order="id")
+        if not self.env.su and not self.env.user.has_group("hr.group_hr_user"):
+            # a party officer who is no HR user sees the party summary of the employees whose member record is
+            # in their scope only, not of every employee of the company
+            members = members.with_env(self.env)._filtered_access("read").sudo()
         member_by_employee = {}
         for member in members:
             member_by_employee.setdefault(member.employee_id.id, member)

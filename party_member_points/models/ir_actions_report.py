@@ -30,7 +30,10 @@ class IrActionsReport(models.Model):
             user = self.env.user
             if report.groups_id and not (report.groups_id & user.groups_id):
                 raise AccessError(self.env._("You are not allowed to print “%s”.", report.name))
-            self.env[report.model].browse(docids).check_access("read")
+            records = self.env[report.model].browse(docids)
+            records.check_access("read")
+            if hasattr(records, "_party_check_report_access"):
+                records._party_check_report_access(report)
         return super()._get_rendering_context(report, docids, data)
 
     def _run_wkhtmltopdf(self, bodies, report_ref=False, header=None, footer=None, landscape=False,

@@ -156,7 +156,8 @@ class PartyDemoLoader(models.AbstractModel):
         its contact takes the member's identity and becomes the member's contact."""
         previous_partner = member.partner_id
         user.partner_id.write({
-            "name": member.name, "phone": member.phone, "street": member.address, "street2": False, "city": False,
+            # the phone and address stay in the register (a member's contact carries the name only)
+            "name": member.name, "phone": False, "street": False, "street2": False, "city": False,
             "zip": False, "state_id": False, "country_id": self.env.ref("base.cn").id, "company_name": False,
             "email": "portal@example.com", "image_1920": False, "tz": "Asia/Shanghai",
         })

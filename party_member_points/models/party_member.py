@@ -8,6 +8,8 @@ from odoo.tools import SQL
 
 from ..tools.clock import party_today
 
+from .party_workflow import in_workflow
+
 STAGES = [
     ("applicant", "Applicant"),
     ("activist", "Activist"),
@@ -142,6 +144,20 @@ def life_missed_run(month_flags, months=VETO_MONTHS):
         if run >= months:
             return True
     return False
+def partner_taken_reason(partner, member, users, employees, members, companies):
+    """Why ``partner`` cannot be the contact of ``member`` (``"login"``, ``"member"``, ``"employee"``,
+    ``"company"``), or ``None`` when it is the member's own. ``users``/``employees``/``members``/``companies``
+    are the records linked to the partner. A contact belongs to one person: the member's own login and employee
+    record may share it, nobody else."""
+    if users - member.user_id:
+        return "login"
+    if members - member:
+        return "member"
+    if employees - member.employee_id:
+        return "employee"
+    if companies:
+        return "company"
+    return None
 
 
 class PartyMember(models.Model):
@@ -312,6 +328,40 @@ class PartyMember(models.Model):
                     "The party group %(group)s does not belong to %(org)s.",
                     group=group.display_name, org=member.organization_id.display_name))
 
+    @api.constrains("partner_id")
+    def _check_partner_is_own(self):
+        """A member's contact is their own: created for them by the register, or a contact of nobody else. A
+        contact that is a login's (other than the member's own login), another member's, an employee's (other
+        than the member's own employee record) or a company's is refused: an officer who could point a member
+        at the administrator's contact and then grant it portal access would take the administrator's login."""
+        partners = self.partner_id.sudo().with_context(active_test=False)
+        if not partners:
+            return
+        users = partners.user_ids
+        employees = self.env["hr.employee"].sudo().with_context(active_test=False).search(
+            [("work_contact_id", "in", partners.ids)])
+        members = self.sudo().with_context(active_test=False).search([("partner_id", "in", partners.ids)])
+        companies = self.env["res.company"].sudo().with_context(active_test=False).search(
+            [("partner_id", "in", partners.ids)])
+        for member in self:
+            partner = member.partner_id
+            reason = partner_taken_reason(
+                partner, member, users.filtered(lambda u, p=partner: u.partner_id == p),
+                employees.filtered(lambda e, p=partner: e.work_contact_id == p),
+                members.filtered(lambda m, p=partner: m.partner_id == p),
+                companies.filtered(lambda c, p=partner: c.partner_id == p))
+            if reason:
+                reasons = {
+                    "login": self.env._("it is the contact of another user's login"),
+                    "member": self.env._("it is the contact of another member"),
+                    "employee": self.env._("it is the contact of another employee"),
+                    "company": self.env._("it is the contact of a company"),
+                }
+                raise ValidationError(self.env._(
+                    "%(member)s: the contact %(contact)s cannot be used (%(reason)s). A member's contact is their "
+                    "own: leave the contact empty and the register creates it.",
+                    member=member.name, contact=partner.sudo().display_name, reason=reasons[reason]))
+
     @api.constrains("stage", "join_date", "full_member_date", "birth_date")
     def _check_dates(self):
         today = party_today(self)
@@ -428,9 +478,10 @@ class PartyMember(models.Model):
         partners_to_create = [vals for vals in vals_list if not vals.get("partner_id")]
         if partners_to_create:
             # the contact belongs to the register: an officer registering a member needs no right on contacts
-            partners = self.env["res.partner"].sudo().create([
-                {"name": vals.get("name"), "phone": vals.get("phone"), "street": vals.get("address")}
-                for vals in partners_to_create])
+            # the personal data (phone, address) stays in the register, readable by the member and their
+            # officers only: the contact, which every internal user reads, gets the name only
+            partners = self.env["res.partner"].sudo().create(
+                [{"name": vals.get("name")} for vals in partners_to_create])
             for vals, partner in zip(partners_to_create, partners):
                 vals["partner_id"] = partner.id
         members = super().create(vals_list)
@@ -440,6 +491,11 @@ class PartyMember(models.Model):
         return members
 
     def write(self, vals):
+        if "organization_id" in vals and not in_workflow(self.env, "party_member_transfer") and any(
+                member.organization_id.id != vals["organization_id"] for member in self):
+            raise UserError(self.env._(
+                "A member changes organization only through an approved transfer of their organizational "
+                "relationship (Transfers)."))
         if "stage" in vals:
             for member in self:
                 if not is_allowed_stage_transition(member.stage, vals["stage"]):

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools.clock import party_today
+from .party_workflow import workflow
 
 
 class PartyMemberTransfer(models.Model):
@@ -132,7 +133,8 @@ class PartyMemberTransfer(models.Model):
                     "Transferred out to %(to)s (%(ref)s)", to=transfer.to_external, ref=transfer.name))
             else:
                 # the receiving officer may not see the member yet: the decision was checked above
-                member.sudo().write({"organization_id": transfer.to_organization_id.id, "party_group_id": False})
+                workflow(member.sudo(), "party_member_transfer").write(
+                    {"organization_id": transfer.to_organization_id.id, "party_group_id": False})
                 member.message_post(body=self.env._("Organizational relationship transferred to %(to)s (%(ref)s).",
                                                     to=transfer.to_organization_id.display_name, ref=transfer.name))
             transfer.write({"state": "approved", "approver_id": self.env.user.id, "approval_date": today})

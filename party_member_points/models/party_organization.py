@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 ORGANIZATION_KINDS = [
     ("committee", "Party Committee"),
@@ -128,14 +128,40 @@ class PartyOrganization(models.Model):
         return parent_kind in ALLOWED_PARENT_KINDS.get(kind, set())
 
     OFFICER_FIELDS = {"secretary_id", "deputy_secretary_id", "committee_member_ids", "parent_id", "active"}
+    # the place of an organization in the tree and who runs it: decided by the upper organization
+    UPPER_FIELDS = OFFICER_FIELDS | {"kind", "company_id"}
+
+    def _check_upper_maintains(self, parents):
+        """The organization tree, its secretaries and committees are maintained by the upper organization (or a
+        party administrator), never by the organization itself: the user must run each of ``parents`` (the
+        current and the new parent organizations) or one of their ancestors. Creating or moving an organization
+        to the top of the tree is for administrators."""
+        if self.env.su or self.env.user.has_group("party_member_points.group_party_admin"):
+            return
+        if not all(parents):
+            raise AccessError(self.env._(
+                "Only a party administrator maintains the organizations at the top of the tree."))
+        for parent in parents:
+            if not self.env.user._party_can_manage(parent):
+                raise AccessError(self.env._(
+                    "Only the officers of %s (the upper organization) or a party administrator can create or "
+                    "move its sub-organizations and appoint their secretaries and committees.",
+                    parent.sudo().display_name))
 
     @api.model_create_multi
     def create(self, vals_list):
+        Org = self.sudo()
+        self._check_upper_maintains([Org.browse(vals.get("parent_id")) for vals in vals_list])
         organizations = super().create(vals_list)
         self._invalidate_officer_access()
         return organizations
 
     def write(self, vals):
+        if self.UPPER_FIELDS & set(vals):
+            parents = [org.sudo().parent_id for org in self]
+            if "parent_id" in vals:
+                parents.append(self.sudo().browse(vals["parent_id"]))
+            self._check_upper_maintains(parents)
         res = super().write(vals)
         if self.OFFICER_FIELDS & set(vals):
             self._invalidate_officer_access()
@@ -162,6 +188,18 @@ class PartyOrganization(models.Model):
                 return org.secretary_id
             org = org.parent_id
         return self.env.user
+
+    def _get_upper_organization(self):
+        """The real upper organization (the parent) of this organization, for the decisions that need the upper
+        level. Never this organization itself: without a parent the decision is refused until the administrator
+        sets one."""
+        self.ensure_one()
+        upper = self.sudo().parent_id
+        if not upper:
+            raise UserError(self.env._(
+                "%s has no upper organization, and this decision belongs to the upper level: ask the administrator "
+                "to set its parent organization.", self.sudo().display_name))
+        return upper.with_env(self.env)
 
     def _get_branch(self):
         """The branch (or general branch/committee) a party group belongs to; itself otherwise."""

@@ -13,6 +13,8 @@ APPEAL_STATES = [
 ANSWER_FIELDS = {"state", "answer", "answered_by_id", "answer_date", "correction_entry_id"}
 # What the appellant says: written by the appellant only.
 APPELLANT_FIELDS = {"reason", "period_id", "member_id", "entry_id", "escalated"}
+# Whose appeal it is and what it disputes: given when it is filed, never written afterwards (by nobody).
+OWNERSHIP_FIELDS = {"period_id", "member_id", "entry_id"}
 
 
 class PartyPointsAppeal(models.Model):
@@ -81,6 +83,12 @@ class PartyPointsAppeal(models.Model):
         return appeals
 
     def write(self, vals):
+        changed = [name for name in OWNERSHIP_FIELDS & set(vals)
+                   if any(appeal[name].id != (vals[name] or False) for appeal in self)]
+        if changed:
+            raise UserError(self.env._(
+                "The member, the period and the disputed entry of an appeal are set when it is filed and never "
+                "change: file a new appeal instead."))
         if not in_workflow(self.env, "party_points_appeal_answer"):
             statement = APPELLANT_FIELDS & set(vals)
             if self.filtered(lambda a: a.state != "submitted") and statement:
@@ -101,8 +109,8 @@ class PartyPointsAppeal(models.Model):
     def _get_answering_user(self):
         self.ensure_one()
         org = self.member_id.organization_id
-        if self.escalated and org.parent_id:
-            return org.parent_id._get_responsible_user()
+        if self.escalated:
+            return org._get_upper_organization()._get_responsible_user()
         return org._get_responsible_user()
 
     def _answer(self, outcome, answer, reverse_entry=False, correction=None):

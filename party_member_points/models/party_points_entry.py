@@ -388,8 +388,8 @@ class PartyPointsEntry(models.Model):
         self.ensure_one()
         org = self.member_id.organization_id
         approver = org._get_responsible_user()
-        if approver == self.member_id.user_id and org.parent_id:
-            approver = org.parent_id._get_responsible_user()
+        if approver == self.member_id.user_id:
+            approver = org._get_upper_organization()._get_responsible_user()
         return approver
 
     # ------------------------------------------------------------------ CRUD
@@ -438,6 +438,7 @@ class PartyPointsEntry(models.Model):
                 if not self._user_can_record(self.env.user, member, rule):
                     raise AccessError(self.env._(
                         "You may not record “%(rule)s” for %(member)s.", rule=rule.name, member=member.name))
+                self._check_own_claim_date(member, day)
                 vals["points"] = self._check_points_for_rule(rule, vals.get("points"))
                 vals["proposer_id"] = self.env.uid
                 vals["requested_points"] = vals["points"]
@@ -452,6 +453,17 @@ class PartyPointsEntry(models.Model):
         entries = super().create(vals_list)
         entries._attach_evidence()
         return entries
+
+    @api.model
+    def _check_own_claim_date(self, member, day):
+        """A member's claim for themselves follows the rules of the portal's claim form whatever the way it comes
+        in (the form, JSON-RPC, an import): no date in the future, none in a period under review, published or
+        closed, and without a period only this year's dates."""
+        if self.env.su or not member.user_id or member.user_id != self.env.user:
+            return
+        problem = member._portal_claim_date_problem(day)
+        if problem:
+            raise ValidationError(problem)
 
     def _attach_evidence(self):
         """Bind evidence uploaded before the entry existed (``res_id`` still empty) to the entry, so that
@@ -514,6 +526,9 @@ class PartyPointsEntry(models.Model):
             if not in_workflow(self.env, "party_points_posting") and day and day > party_today(self):
                 raise ValidationError(self.env._(
                     "Points are recorded for what has happened: %s is in the future.", fields.Date.to_string(day)))
+            if not in_workflow(self.env, "party_points_posting"):
+                for entry in self:
+                    self._check_own_claim_date(entry.member_id, day)
             self.env["party.points.period"]._check_not_locked(
                 [(entry.member_id.organization_id, fields.Date.to_date(vals["date"])) for entry in self]
                 + [(entry.member_id.organization_id, entry.date) for entry in self])

@@ -586,13 +586,17 @@ class PartyPointsResult(models.Model):
         action["domain"] = [("member_id", "=", self.member_id.id), ("year", "=", self.year)]
         return action
 
+    def _party_check_report_access(self, report):
+        """The register sheet (登记表) lists the member's whole ledger of the year: it is printed by those who
+        may read the member's record (the member, their leaders and officers), not by everyone who can read the
+        result (an honour-roll result is read by every member)."""
+        if report.report_name == "party_member_points.report_points_register":
+            self.member_id.check_access("read")
+
     def _entries(self):
-        """Posted entries of the member's year, for the register sheet (登记表): only for whoever may read the
-        member's register record (the member, the officers and the party-group leader), not for members who see
-        the result on the honour roll."""
+        """Posted entries of the member's year, for the register sheet (登记表), read with the user's rights."""
         self.ensure_one()
-        self.member_id.check_access("read")
-        return self.env["party.points.entry"].sudo().search(
+        return self.env["party.points.entry"].search(
             [("member_id", "=", self.member_id.id), ("year", "=", self.year), ("state", "=", "posted")],
             order="date, id")
 

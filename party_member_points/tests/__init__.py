@@ -16,3 +16,4 @@ from . import test_multi_company
 from . import test_time_rules
 from . import test_commitments
 from . import test_member_import
+from . import test_trust_boundary

@@ -120,6 +120,17 @@ class AccessWorld:
         target("org", "party.organization",
                lambda n: {"name": f"Matrix Group A{n + 1}", "kind": "group", "parent_id": cls.branch_a.id},
                {"note": "<p>checked</p>"}, make=lambda: cls.branch_a)
+        # the place of branch A in the tree and who runs it: the town (upper organization) decides, not branch A
+        target("org_structure", "party.organization",
+               lambda n: {"name": f"Matrix Branch C{n}", "kind": "branch", "parent_id": cls.town.id},
+               {"parent_id": cls.town.id, "secretary_id": cls.users["officer_a"].id}, make=lambda: cls.branch_a)
+        # a member changes organization by an approved transfer only, never by a write
+        target("member_move", "party.member", None, {"organization_id": cls.branch_b.id}, make=lambda: cls.alice)
+        # an XLSX export made by the member: theirs only
+        target("export", "party.xlsx.export", lambda n: {"filename": f"matrix-{n}.xlsx"},
+               {"filename": "renamed.xlsx"},
+               make=lambda: cls.env["party.xlsx.export"].with_user(cls.users["member"]).create(
+                   {"filename": "matrix.xlsx"}).sudo())
         target("member_alice", "party.member",
                lambda n: {"name": f"Matrix New {n}", "organization_id": cls.branch_a.id, "stage": "applicant"},
                {"phone": "13800000000"}, make=lambda: cls.alice)
@@ -171,6 +182,11 @@ class AccessWorld:
                           "reason": f"Matrix {n}"}, {"reason": "changed"},
                make=lambda: cls.env["party.points.appeal"].with_user(cls.users["member"]).create({
                    "period_id": cls._published_period().id, "member_id": cls.m_member.id, "reason": "Filed"}).sudo())
+        # whose appeal it is and what it disputes never change, whoever writes
+        target("appeal_owner", "party.points.appeal", None, {"member_id": cls.alice.id},
+               make=lambda: cls.env["party.points.appeal"].with_user(cls.users["member"]).create({
+                   "period_id": cls._published_period().id, "member_id": cls.m_member.id,
+                   "reason": "Filed"}).sudo())
         target("result", "party.points.result", lambda n: {"member_id": cls.bob.id, "year": 1900 + n},
                {"veto_manual_reason": "checked"}, make=lambda: cls._result(),
                fresh=lambda n: cls.env["party.points.result"]._compute_year(1900 + n, cls.alice))

@@ -7,7 +7,11 @@ from .access_matrix import OrmMatrixTests, RpcMatrixTests
 MATRIX = (
     # target            member  leader  off_A   off_B   upper   hr      admin   portal
     ("org",             "r---", "r---", "rwc-", "r---", "rwc-", "----", "rwcu", "r---"),
+    # branch A's parent and secretary, a new branch under the town: the upper organization's business
+    ("org_structure",   "r---", "r---", "r---", "r---", "rwc-", "----", "rwcu", "r---"),
     ("member_alice",    "----", "r---", "rwc-", "----", "rwc-", "----", "rwcu", "----"),
+    # moving Alice to branch B by a write: refused to everyone (an approved transfer moves a member)
+    ("member_move",     ".-..", ".-..", ".-..", ".-..", ".-..", ".-..", ".-..", ".-.."),
     ("member_self",     "r---", "r---", "rwc-", "----", "rwc-", "----", "rwcu", "----"),
     # the status history is written by the register itself (every status change), never by hand
     ("status_history",  "----", "r---", "r---", "----", "r---", "----", "r---", "----"),
@@ -28,7 +32,11 @@ MATRIX = (
     # the member's appeal: only its author writes it, nobody deletes it (it is answered)
     ("appeal",          "rwc-", "r-c-", "r-c-", "----", "r-c-", "----", "r-c-", "----"),
     # annual results are computed; officers only set a manual veto; lines are read-only
+    # naming another member in a filed appeal: refused to everyone
+    ("appeal_owner",    ".-..", ".-..", ".-..", ".-..", ".-..", ".-..", ".-..", ".-.."),
     ("result",          "----", "r---", "rw--", "----", "rw--", "----", "rw-u", "----"),
+    # an XLSX export is read by the member who made it only (administrator included), deleted by the clean-up
+    ("export",          "rwc-", "--c-", "--c-", "--c-", "--c-", "----", "--c-", "----"),
     ("result_line",     "----", "r---", "r---", "----", "r---", "----", "r---", "----"),
     ("hr_report",       "----", "----", "----", "----", "----", "r---", "r---", "----"),
 )

@@ -54,12 +54,19 @@ class TestHrPerformance(PartyRegisterCase):
                                     ["member_count:sum", "total:avg"])
         self.assertEqual(sum(count for _dep, _grade, count, _avg in groups), 1)
 
-    def test_public_profile_shows_party_summary_to_party_officers_only(self):
+    def test_public_profile_shows_party_summary_to_party_officers_of_the_branch_only(self):
         officer = self.env["res.users"].create({
             "name": "Party Officer", "login": "t_party_officer",
             "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
                                   self.env.ref("party_member_points.group_party_officer").id])]})
         public = self.env["hr.employee.public"].browse(self.employee.id)
+        # an officer of another branch sees no party summary of the employee (not in their scope)
+        self.other_branch.committee_member_ids = [(4, officer.id)]
+        self.assertFalse(public.with_user(officer).party_member_id)
+        self.assertFalse(public.with_user(officer).party_points_total)
+        # an officer of the employee's branch does
+        self.branch.committee_member_ids = [(4, officer.id)]
+        self.env.invalidate_all()
         self.assertEqual(public.with_user(officer).party_member_id, self.member)
         self.assertEqual(public.with_user(officer).party_points_total, self.member.points_year_total)
         self.assertEqual(public.with_user(officer).action_open_party_member()["res_id"], self.member.id)

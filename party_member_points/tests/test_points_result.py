@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import freeze_time, tagged
+from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.addons.party_member_points.tools.clock import party_today
 
 from .test_points_common import PartyPointsCase
@@ -224,6 +224,14 @@ class TestPointsResults(PartyPointsCase):
                 "year": self.YEAR, "organization_ids": [Command.set(self.other_branch.ids)]}).action_compute()
         with self.assertRaises(AccessError):
             Wizard.with_user(self.user_secretary).create({"year": self.YEAR, "final": True}).action_compute()
+        # a branch's own officer in the upper committee group still does not make the branch's results final
+        branch_upper = new_test_user(self.env, "t_branch_upper",
+                                     groups="base.group_user,party_member_points.group_party_upper")
+        self.branch.deputy_secretary_id = branch_upper
+        with self.assertRaisesRegex(AccessError, "Only the upper committee of"):
+            Wizard.with_user(branch_upper).create({
+                "year": self.YEAR, "final": True, "organization_ids": [Command.set(self.branch.ids)]}).action_compute()
+        self.assertEqual(self._result(member, self.YEAR).state, "draft")
 
     def test_result_access_and_honour_roll(self):
         star = self._member("Star", org=self.branch)

@@ -216,17 +216,29 @@ class TestReportsOpen(HttpCase):
                 opened.append(report.report_name)
         self.assertGreaterEqual(len(opened), 10, opened)
 
-    def test_other_branch_reports_refused(self):
+    def test_member_cannot_print_another_members_register(self):
+        """The honour roll is public to members, so a member reads other members' honour-roll results; the
+        register sheet of such a result lists that member's whole ledger of the year. It used to be read as
+        superuser (HTTP 200: a member printed another branch member's 63-line register); it now prints only
+        for those who may read the member's record, and the entries are read with the user's rights."""
         if not self.env.ref("party_member_points.demo_org_dongshan", raise_if_not_found=False):
             self.skipTest("demo data not loaded")
         member_user = self.env.ref("party_member_points.demo_user_member")
-        result = self.env["party.points.result"].search(
-            [("member_id.user_id", "!=", member_user.id)], limit=1)
+        Result = self.env["party.points.result"]
+        own_members = member_user.party_member_ids
+        readable = Result.with_user(member_user).search([("member_id", "not in", own_members.ids)], limit=1)
+        self.assertTrue(readable.honour, "the other members' results a member reads are the honour roll")
+        own = Result.with_user(member_user).search([("member_id", "in", own_members.ids)], limit=1)
         self.authenticate("member", "member")
         with mute_logger("odoo.http"):
-            response = self.url_open(f"/report/html/party_member_points.report_points_register/{result.id}",
+            response = self.url_open(f"/report/html/party_member_points.report_points_register/{readable.id}",
                                      timeout=60)
-        self.assertNotEqual(response.status_code, 200, "a member cannot print another member's register")
+        self.assertEqual(response.status_code, 403, "a member cannot print another member's register")
+        self.assertNotIn(readable.sudo().member_id.name, response.text)
+        if own:
+            response = self.url_open(f"/report/html/party_member_points.report_points_register/{own.id}",
+                                     timeout=60)
+            self.assertEqual(response.status_code, 200, "the member prints their own register")
 
 
 @tagged("post_install", "-at_install")

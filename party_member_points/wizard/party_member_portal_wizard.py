@@ -5,9 +5,9 @@ from odoo.tools import email_normalize
 
 class PartyMemberPortalWizard(models.TransientModel):
     """Give a member a free portal login for the member portal (/my/party): like Odoo's portal wizard, a share
-    user in the portal group is created (or reused) for the member's contact and linked to the register. The
-    member gets an invitation e-mail to choose a password, or the officer sets an initial password (members
-    without e-mail, e.g. villagers, often log in with their phone number)."""
+    user in the portal group is created for the member's own contact (never an existing login reused) and
+    linked to the register. The member gets an invitation e-mail to choose a password, or the officer sets an
+    initial password (members without e-mail, e.g. villagers, often log in with their phone number)."""
 
     _name = "party.member.portal.wizard"
     _description = "Grant Portal Access"
@@ -36,7 +36,7 @@ class PartyMemberPortalWizard(models.TransientModel):
             raise AccessError(self.env._("Only an officer of the branch can grant %s portal access.", member.name))
 
     def action_grant(self):
-        """Create (or reuse) the member's portal user and link it to the register."""
+        """Create the member's portal user and link it to the register."""
         self.ensure_one()
         self._check_rights()
         member = self.member_id
@@ -51,23 +51,28 @@ class PartyMemberPortalWizard(models.TransientModel):
             raise UserError(self.env._("%s is not a valid e-mail address.", self.email))
         Users = self.env["res.users"].sudo().with_context(active_test=False)
         partner = member.partner_id.sudo()
-        user = partner.user_ids[:1]
+        # the same rules as Odoo's portal wizard, and stricter: an existing login is never renamed, given a new
+        # password or reactivated from here, whoever it belongs to (internal or portal, active or archived)
+        existing = partner.with_context(active_test=False).user_ids
+        if existing:
+            raise UserError(self.env._(
+                "The contact of %s is already linked to a login (active or archived): portal access is only "
+                "granted with a new login for the member's own contact. An administrator must review that login.",
+                member.name))
+        member._check_partner_is_own()
         taken = Users.search([("login", "=", login)], limit=1)
-        if taken and taken != user:
+        if taken:
             raise UserError(self.env._("The login %s is already used by another user.", login))
-        if not user and not self.password and not email:
+        if not self.password and not email:
             raise UserError(self.env._("Set an initial password, or give an e-mail address for the invitation."))
         if email and partner.email != email:
             partner.email = email
-        if user:
-            user.write({"active": True, "login": login})
-        else:
-            # the portal template user of Odoo's signup: a share user of the portal group
-            company = member.company_id or self.env.company
-            user = Users.with_context(no_reset_password=True)._create_user_from_template({
-                "login": login, "email": email or False, "partner_id": partner.id, "lang": self.env.lang,
-                "company_id": company.id, "company_ids": [fields.Command.set(company.ids)],
-            })
+        # the portal template user of Odoo's signup: a share user of the portal group
+        company = member.company_id or self.env.company
+        user = Users.with_context(no_reset_password=True)._create_user_from_template({
+            "login": login, "email": email or False, "partner_id": partner.id, "lang": self.env.lang,
+            "company_id": company.id, "company_ids": [fields.Command.set(company.ids)],
+        })
         if self.password:
             user.password = self.password
         elif email:

@@ -26,8 +26,15 @@ class PartyPointsResultWizard(models.TransientModel):
         domain = Member._points_earning_domain()
         if orgs:
             domain.append(("organization_id", "child_of", orgs.ids))
-        results = self.env["party.points.result"].sudo()._compute_year(self.year, Member.search(domain),
-                                                                      final=self.final)
+        members = Member.search(domain)
+        if self.final and not user.has_group("party_member_points.group_party_admin"):
+            # making results final is the upper level's decision: the user runs the real upper organization of
+            # each member's branch, never the branch itself
+            for org in members.organization_id:
+                if not user._party_can_manage(org._get_upper_organization()):
+                    raise AccessError(self.env._("Only the upper committee of %s makes its results final.",
+                                                 org.display_name))
+        results = self.env["party.points.result"].sudo()._compute_year(self.year, members, final=self.final)
         action = self.env["ir.actions.act_window"]._for_xml_id("party_member_points.party_points_result_action")
         action["domain"] = [("id", "in", results.ids)]
         action["context"] = {}

@@ -1,9 +1,19 @@
 import base64
 import datetime
 import io
+import secrets
 
 from odoo import api, fields, models
-from odoo.tools.misc import xlsxwriter
+from odoo.tools.misc import consteq, xlsxwriter
+
+# An export is downloaded right after it is made; it is refused after this many hours and deleted by Odoo's
+# daily clean-up of transient records (``_transient_vacuum``).
+EXPIRY_HOURS = 24
+
+
+def export_expired(created, now, hours=EXPIRY_HOURS):
+    """True when an export made at ``created`` may no longer be downloaded at ``now``."""
+    return not created or now - created > datetime.timedelta(hours=hours)
 
 
 class PartyXlsxExport(models.TransientModel):
@@ -20,13 +30,20 @@ class PartyXlsxExport(models.TransientModel):
     Cells take their type from the value: numbers stay numbers (so the table can be summed in Excel),
     dates are written as dates, ``None``/``False`` as empty cells. Access is the caller's business: it
     must read the source records as the current user (``check_access``) before describing them.
+
+    An export belongs to the user who made it: a global record rule hides it from everyone else (the
+    administrator included), the file itself is readable by nobody through the ORM or ``/web/content`` (it is not
+    an attachment, and the field is for the system group only), and it is served by ``/party/xlsx/download``,
+    which checks the owner, a random access token and the age (``EXPIRY_HOURS``) before reading it.
     """
 
     _name = "party.xlsx.export"
     _description = "Party XLSX Export"
+    _transient_max_hours = EXPIRY_HOURS
 
-    file = fields.Binary(readonly=True, attachment=False)
+    file = fields.Binary(readonly=True, attachment=False, groups="base.group_system")
     filename = fields.Char(readonly=True)
+    access_token = fields.Char(readonly=True, copy=False, groups="base.group_system")
 
     @api.model
     def _workbook_bytes(self, sheets):
@@ -94,16 +111,31 @@ class PartyXlsxExport(models.TransientModel):
     @api.model
     def _download(self, filename, sheets):
         """Build the workbook and return the client action that downloads it."""
-        export = self.create({
-            "file": base64.b64encode(self._workbook_bytes(sheets)),
-            "filename": "".join("_" if ch in '/\\:*?"<>|' else ch for ch in filename),
-        })
-        return export._download_action()
+        content = base64.b64encode(self._workbook_bytes(sheets))
+        export = self.create({"filename": "".join("_" if ch in '/\\:*?"<>|' else ch for ch in filename)})
+        token = secrets.token_urlsafe(32)
+        # the file and its token are written by the system: no user reads or writes them through the ORM
+        export.sudo().write({"file": content, "access_token": token})
+        return export._download_action(token)
 
-    def _download_action(self):
+    def _download_action(self, token):
         self.ensure_one()
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/?model={self._name}&id={self.id}&field=file&filename_field=filename&download=true",
+            "url": f"/party/xlsx/download?id={self.id}&access_token={token}",
             "target": "self",
         }
+
+    @api.model
+    def _get_download(self, export_id, token):
+        """``(filename, XLSX bytes)`` of the export ``export_id`` for the current user, or ``None`` when it is
+        not theirs (the record rule hides it), the token is wrong or it has expired."""
+        export = self.browse(export_id).exists() if export_id else self.browse()
+        if not export or not export.has_access("read"):
+            return None
+        system = export.sudo()
+        if not token or not system.access_token or not consteq(system.access_token, token):
+            return None
+        if export_expired(system.create_date, fields.Datetime.now()):
+            return None
+        return export.filename, base64.b64decode(system.file or b"")

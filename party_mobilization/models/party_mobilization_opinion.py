@@ -18,6 +18,8 @@ OPINION_TYPES = [
 OPINION_FLOW_FIELDS = {"state", "answered_by_id", "answer_date"}
 # What the author says: written by the author only (a dissent is not edited by those it is about).
 AUTHOR_FIELDS = {"name", "project_id", "opinion_type", "person_id", "content", "town_department"}
+# Whose opinion it is and on what: given when it is filed, never written afterwards (by nobody).
+OWNERSHIP_FIELDS = {"project_id", "person_id"}
 OPINION_STATES = [
     ("draft", "Draft"),
     ("noted", "Taken into Account"),
@@ -61,10 +63,34 @@ class PartyMobilizationOpinion(models.Model):
     def create(self, vals_list):
         check_flow_create(self, vals_list, OPINION_FLOW_FIELDS | {"answer", "adopted"}, "mobilization_state_change",
                           {"state": "draft"})
-        return super().create(vals_list)
+        opinions = super().create(vals_list)
+        opinions._check_author_may_file()
+        return opinions
+
+    def _check_author_may_file(self):
+        """Outside the officers of the project's organization, an opinion is a member's own: filed on a project
+        they can see (a plan not yet open to the members is not), and raised by themselves (their own villager
+        record, or nobody), never in someone else's name."""
+        if self.env.su:
+            return
+        user = self.env.user
+        for opinion in self:
+            project = opinion.sudo().project_id
+            if user._party_can_manage(project.organization_id):
+                continue
+            if not project.with_env(self.env).has_access("read"):
+                raise UserError(self.env._(
+                    "%s is not open to the members' opinions.", project.display_name))
+            person = opinion.sudo().person_id
+            if person and person.member_id.user_id != user:
+                raise UserError(self.env._("An opinion is raised in your own name only."))
 
     def write(self, vals):
         check_flow_write(self, vals, OPINION_FLOW_FIELDS, "mobilization_state_change")
+        if any(opinion[name].id != (vals[name] or False) for name in OWNERSHIP_FIELDS & set(vals) for opinion in self):
+            raise UserError(self.env._(
+                "The project of an opinion and who raised it are set when it is filed and never change: file a "
+                "new opinion instead."))
         if {"answer", "adopted"} & set(vals) and not self.env.su and any(
                 not self.env.user._party_can_manage(opinion.organization_id) for opinion in self):
             raise UserError(self.env._("The branch or the town committee answers an opinion, not its author."))

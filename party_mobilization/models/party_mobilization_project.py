@@ -357,7 +357,7 @@ class PartyMobilizationProject(models.Model):
     # ------------------------------------------------------------------ approval by the town committee
     def _town_organization(self):
         self.ensure_one()
-        return self.organization_id.parent_id or self.organization_id
+        return self.organization_id._get_upper_organization()
 
     def _check_town_officer(self):
         for project in self:

@@ -77,3 +77,13 @@ class TestMobilizationAccess(MobilizationCase):
         with self.assertRaises(AccessError):
             self.env["party.mobilization.vote"].with_user(self.user_member).create({
                 "project_id": self.project.id, "attendee_count": 1})
+
+    def test_town_decisions_need_a_real_town_committee(self):
+        """A village branch without a parent has no town committee: its plan is not approved by the branch
+        itself, the decision is refused with a message asking for the parent."""
+        project = self._new_project()
+        self.village.parent_id = False  # the administrator left the parent empty
+        with self.assertRaisesRegex(UserError, "no upper organization.*parent organization"):
+            project._town_organization()
+        with self.assertRaisesRegex(UserError, "no upper organization"):
+            project.with_user(self.user_secretary)._check_town_officer()

@@ -17,7 +17,14 @@ MATRIX = (
     ("participant",      "----", "----", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
     ("vote",             "----", "----", "rwcu", "----", "rwcu", "----", "rwcu", "----"),
     # a member's opinion: written and withdrawn by its author only
-    ("opinion",          "rwc-", "--c-", "r-c-", "--c-", "r-c-", "----", "r-c-", "----"),
+    # (on a project they cannot see, as the leader and branch B's secretary, nobody files an opinion)
+    ("opinion",          "rwc-", "----", "r-c-", "----", "r-c-", "----", "r-c-", "----"),
+    # a plan not yet open to the members: opinions recorded by the officers only
+    ("opinion_unopened", "..-.", "..-.", "..c.", "..-.", "..c.", "..-.", "..c.", "..-."),
+    # an opinion "raised by" a villager: the officers record it, a member only raises their own
+    ("opinion_in_name",  "..-.", "..-.", "..c.", "..-.", "..c.", "..-.", "..c.", "..-."),
+    # the project of a filed opinion and who raised it never change, whoever writes
+    ("opinion_owner",    ".-..", ".-..", ".-..", ".-..", ".-..", ".-..", ".-..", ".-.."),
     ("commendation",     "----", "----", "rwc-", "----", "rwc-", "----", "rwcu", "----"),
     ("conversion",       "----", "----", "rwc-", "----", "rwc-", "----", "rwcu", "----"),
     ("downgrade",        "----", "----", "rwc-", "----", "rwc-", "----", "rwcu", "----"),
@@ -57,6 +64,17 @@ class MobilizationWorld(AccessWorld):
         target("opinion", "party.mobilization.opinion",
                lambda n: {"name": f"Matrix opinion {n}", "project_id": cls._project("opinions").id,
                           "content": "My view"}, {"content": "changed"},
+               make=lambda: cls.env["party.mobilization.opinion"].with_user(cls.users["member"]).create({
+                   "name": "Matrix opinion", "project_id": cls._project("opinions").id,
+                   "content": "My view"}).sudo())
+        target("opinion_unopened", "party.mobilization.opinion",
+               lambda n: {"name": f"Matrix opinion {n}", "project_id": cls._project("draft").id,
+                          "content": "Too early"})
+        target("opinion_in_name", "party.mobilization.opinion",
+               lambda n: {"name": f"Matrix opinion {n}", "project_id": cls._project("opinions").id,
+                          "content": "Said by a villager", "person_id": cls.villagers[0].id})
+        target("opinion_owner", "party.mobilization.opinion", None,
+               {"project_id": cls._project("draft").id, "person_id": cls.villagers[1].id},
                make=lambda: cls.env["party.mobilization.opinion"].with_user(cls.users["member"]).create({
                    "name": "Matrix opinion", "project_id": cls._project("opinions").id,
                    "content": "My view"}).sudo())
