@@ -4,8 +4,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, given_fields, in_workflow
 
 from . import evaluation_rules as rules
@@ -47,6 +48,21 @@ FLOW_FIELDS = {
 }
 # The branch resolution is written while the committee decides, and fixed once it is submitted upwards.
 RESOLUTION_STATES = ("proposal", "hearing", "resolution")
+# What each state of a campaign freezes (party.freeze.mixin): the rules from the submission of the plan, the list
+# of participants from the meeting, the numbers of mass representatives once voting opened, the ballots once
+# tallied, everything written once published.
+_AFTER_SUBMISSION = tuple(sorted(SETTING_FIELDS)) + (DELETE,)
+_FROM_MEETING = _AFTER_SUBMISSION + ("participant_ids",)
+_FROM_VOTING = _FROM_MEETING + ("mass_rep_count", "mass_reps_present", "online_ballot")
+_FROM_TALLY = _FROM_VOTING + ("ballot_ids", "scrutineers")
+_PUBLISHED = _FROM_TALLY + ("plan", "meeting_location", "notice_date", "resolution_note", "name")
+CAMPAIGN_FREEZE = {
+    "submitted": _AFTER_SUBMISSION, "approved": _AFTER_SUBMISSION, "preparation": _AFTER_SUBMISSION,
+    "meeting": _FROM_MEETING, "voting": _FROM_VOTING,
+    "tallied": _FROM_TALLY, "proposal": _FROM_TALLY, "hearing": _FROM_TALLY, "resolution": _FROM_TALLY,
+    "upper_review": _FROM_TALLY, "upper_approved": _FROM_TALLY,
+    "published": _PUBLISHED, "closed": _PUBLISHED,
+}
 # Maximum number of names quoted in a refusal message.
 MAX_NAMES = 10
 
@@ -64,7 +80,8 @@ class PartyEvaluationCampaign(models.Model):
 
     _name = "party.evaluation.campaign"
     _description = "Democratic Evaluation Campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
+    _party_freeze = CAMPAIGN_FREEZE
     _order = "year desc, meeting_date desc, id desc"
 
     name = fields.Char(required=True, tracking=True, compute="_compute_name", store=True, readonly=False,
@@ -206,7 +223,19 @@ class PartyEvaluationCampaign(models.Model):
 
     @api.depends("participant_ids.expected", "mass_rep_ratio")
     def _compute_mass_rep_count(self):
+        """The number of mass representatives follows the expected members while the plan is drafted; once the
+        plan is submitted, the number planned (e.g. 3 per 002-J) stays: an exclusion confirmed later does not
+        overwrite it."""
+        planned = {}
+        submitted = self.filtered(lambda c: c.id and c.state != "draft")
+        if submitted:
+            self.env.cr.execute(SQL("SELECT id, mass_rep_count FROM party_evaluation_campaign WHERE id IN %s",
+                                    tuple(submitted.ids)))
+            planned = dict(self.env.cr.fetchall())
         for campaign in self:
+            if campaign.id in planned and planned[campaign.id] is not None:
+                campaign.mass_rep_count = planned[campaign.id]
+                continue
             expected = len(campaign.sudo().participant_ids.filtered("expected"))
             campaign.mass_rep_count = rules.mass_representatives_needed(expected, campaign.mass_rep_ratio)
 
@@ -405,6 +434,10 @@ class PartyEvaluationCampaign(models.Model):
         """Only the upper committee (officers of the parent organization or above) or an administrator decides."""
         user = self.env.user
         for campaign in self:
+            if not campaign.organization_id.parent_id:
+                raise UserError(self.env._(
+                    "%s has no upper organization: it cannot approve its own plan, exclusions or results. Ask the "
+                    "administrator to set its parent organization.", campaign.organization_id.display_name))
             allowed = user.has_group("party_member_points.group_party_admin") or (
                 user.has_group("party_member_points.group_party_upper")
                 and campaign.organization_id.parent_id

@@ -1,8 +1,10 @@
+from . import party_freeze_mixin
 from . import party_organization
 from . import party_member
 from . import party_member_status_history
 from . import party_member_sanction
 from . import party_member_transfer
+from . import party_member_decision
 from . import party_dues
 from . import party_meeting
 from . import party_meeting_attendance
@@ -29,3 +31,4 @@ from . import party_hr_performance_report
 from . import ir_actions_report
 from . import party_organization_overview
 from . import mail_message
+from . import ir_attachment

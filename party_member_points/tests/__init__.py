@@ -12,4 +12,5 @@ from . import test_exports_dashboard
 from . import test_portal
 from . import test_access_matrix
 from . import test_integrity
+from . import test_freeze
 from . import test_multi_company
