@@ -141,6 +141,8 @@ class PartyEvaluationCampaign(models.Model):
     mass_rep_count = fields.Integer(
         string="Mass Representatives Invited", compute="_compute_mass_rep_count", store=True, readonly=False,
         help="About half the members expected by default (S000); some plans invite a fixed number.")
+    mass_rep_manual = fields.Boolean(string="Number of Mass Representatives Planned", readonly=True, copy=False,
+                                     help="The branch set the number of mass representatives in its plan.")
     mass_reps_present = fields.Integer(string="Mass Representatives Present", tracking=True)
     scrutineers = fields.Char(help="Names of the elected scrutineers and tellers.")
 
@@ -223,14 +225,13 @@ class PartyEvaluationCampaign(models.Model):
 
     @api.depends("participant_ids.expected", "mass_rep_ratio")
     def _compute_mass_rep_count(self):
-        """The number of mass representatives follows the expected members while the plan is drafted; once the
-        plan is submitted, the number planned (e.g. 3 per 002-J) stays: an exclusion confirmed later does not
-        overwrite it."""
+        """The number of mass representatives follows the expected members, unless the branch planned its own
+        number (e.g. 3 per 002-J): an exclusion confirmed later does not overwrite a planned number."""
         planned = {}
-        submitted = self.filtered(lambda c: c.id and c.state != "draft")
-        if submitted:
+        manual = self.filtered(lambda c: c.id and c.mass_rep_manual)
+        if manual:
             self.env.cr.execute(SQL("SELECT id, mass_rep_count FROM party_evaluation_campaign WHERE id IN %s",
-                                    tuple(submitted.ids)))
+                                    tuple(manual.ids)))
             planned = dict(self.env.cr.fetchall())
         for campaign in self:
             if campaign.id in planned and planned[campaign.id] is not None:
@@ -367,6 +368,9 @@ class PartyEvaluationCampaign(models.Model):
                 raise UserError(self.env._(
                     "A campaign starts as a draft plan; its approvals, votes and results are recorded by its "
                     "buttons."))
+        for vals in vals_list:
+            if vals.get("mass_rep_count"):
+                vals["mass_rep_manual"] = True
         return super().create(vals_list)
 
     def write(self, vals):
@@ -398,7 +402,12 @@ class PartyEvaluationCampaign(models.Model):
                         "The branch, the year, the meeting date and the rules of %(name)s are fixed once the "
                         "plan is submitted (changed: %(fields)s).", name=campaign.name,
                         fields=", ".join(sorted(self._fields[f]._description_string(self.env) for f in changed))))
-        return super().write(vals)
+        if "mass_rep_count" in vals and not in_workflow(self.env, "evaluation_system"):
+            vals = dict(vals, mass_rep_manual=True)
+        res = super().write(vals)
+        if "mass_rep_count" in vals:
+            self.flush_recordset(["mass_rep_count"])
+        return res
 
     def unlink(self):
         for campaign in self:

@@ -47,9 +47,9 @@ CAMPAIGN_STATES = ("draft", "submitted", "approved", "preparation", "meeting", "
 
 def participant_freeze(editable_in_states, states):
     """The freeze table of a participant, by state of its campaign: what an officer may no longer edit."""
-    return {state: tuple(sorted(name for group, allowed in editable_in_states.items() if state not in allowed
-                                for name in group))
-            for state in states}
+    return {state: ("campaign_id", "member_id") + tuple(sorted(
+        name for group, allowed in editable_in_states.items() if state not in allowed for name in group))
+        for state in states}
 
 
 SYSTEM_FIELDS = {

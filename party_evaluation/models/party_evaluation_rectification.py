@@ -25,9 +25,9 @@ class PartyEvaluationRectification(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
     # What each state freezes (party.freeze.mixin): the period from the signed pledge, everything once done.
     _party_freeze = {
-        "in_progress": tuple(sorted(FIXED_ONCE_STARTED)) + ("pledge", "pledge_date", DELETE),
-        "due": tuple(sorted(FIXED_ONCE_STARTED)) + ("pledge", "pledge_date", DELETE),
-        "done": tuple(sorted(FIXED_ONCE_STARTED)) + (
+        "in_progress": tuple(sorted(FIXED_ONCE_STARTED)) + ("organization_id", "pledge", "pledge_date", DELETE),
+        "due": tuple(sorted(FIXED_ONCE_STARTED)) + ("organization_id", "pledge", "pledge_date", DELETE),
+        "done": tuple(sorted(FIXED_ONCE_STARTED)) + ("organization_id",
             "pledge", "pledge_date", "problems", "helper_committee_id", "helper_excellent_id", "outcome",
             "outcome_reason", "followup_ids", DELETE),
     }

@@ -17,6 +17,7 @@ class PartyDues(models.Model):
         "late": ("member_id", "month", "amount_due", "amount_paid", "paid_date", "exempt", DELETE),
         "exempt": ("member_id", "month", "exempt", "exempt_reason", DELETE),
     }
+    _party_freeze_free = ("note",)  # a remark of the treasurer
     _order = "month desc, member_id"
     _rec_name = "member_id"
 

@@ -58,6 +58,8 @@ class PartyFreezeMixin(models.AbstractModel):
     def _party_frozen(self):
         """Names frozen for this record in its current state."""
         self.ensure_one()
+        if not self._party_freeze:
+            return set()
         return set(self._party_freeze.get(self[self._party_freeze_state], ()))
 
     @api.model

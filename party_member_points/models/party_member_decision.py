@@ -20,7 +20,7 @@ DECISION_STATES = [
     ("approved", "Approved"),
     ("rejected", "Rejected"),
 ]
-FLOW_FIELDS = {"state", "approver_id", "approval_date", "rejection_reason"}
+FLOW_FIELDS = {"state", "approver_id", "approval_date"}
 FLOW_KEY = "party_member_decision"
 APPROVAL_ACTIVITY = "party_member_points.mail_activity_type_member_decision"
 PROPOSAL_FIELDS = ("member_id", "decision", "date", "meeting_date", "meeting_reference", "reason",
@@ -49,8 +49,8 @@ class PartyMemberDecision(models.Model):
     # What each state freezes (party.freeze.mixin): the proposal once submitted, everything once decided.
     _party_freeze = {
         "submitted": PROPOSAL_FIELDS + (DELETE,),
-        "approved": PROPOSAL_FIELDS + (DELETE,),
-        "rejected": PROPOSAL_FIELDS + (DELETE,),
+        "approved": PROPOSAL_FIELDS + ("rejection_reason", DELETE),
+        "rejected": PROPOSAL_FIELDS + ("rejection_reason", DELETE),
     }
 
     member_id = fields.Many2one("party.member", string="Member", required=True, index=True, ondelete="restrict",

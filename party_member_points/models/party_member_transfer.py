@@ -19,7 +19,8 @@ class PartyMemberTransfer(models.Model):
     # What each state freezes (party.freeze.mixin): a transfer on its way or decided moves the member as written.
     _party_freeze = {
         state: ("member_id", "direction", "from_organization_id", "from_external", "to_organization_id",
-                "to_external", "date", "letter_number", "reason") + ((DELETE,) if state == "approved" else ())
+                "to_external", "date", "letter_number", "reason")
+        + (("rejection_reason",) if state != "submitted" else ()) + ((DELETE,) if state == "approved" else ())
         for state in ("submitted", "approved", "rejected")
     }
     _order = "date desc, id desc"

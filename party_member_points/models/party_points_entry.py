@@ -67,8 +67,8 @@ class PartyPointsEntry(models.Model):
     # What each state freezes (party.freeze.mixin): a posted or rejected entry is the ledger's record, its
     # evidence included; a correction is a reversing entry.
     _party_freeze = {
-        state: ("name", "member_id", "rule_id", "date", "points", "attachment_ids", "evidence_note", "witness_ids",
-                "witness_names", ATTACHMENTS, DELETE)
+        state: ("name", "member_id", "scheme_id", "rule_id", "date", "points", "attachment_ids", "evidence_note",
+                "witness_ids", "witness_names", ATTACHMENTS, DELETE)
         for state in ("posted", "rejected")
     }
 

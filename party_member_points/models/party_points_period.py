@@ -37,7 +37,7 @@ class PartyPointsPeriod(models.Model):
     _party_freeze = {
         "review": ("organization_id", "date_from", "date_to", "scheme_id", "period_type", DELETE),
         "published": ("organization_id", "date_from", "date_to", "scheme_id", "period_type", "name",
-                      "publication_days", "publication_working_days", "note", DELETE),
+                      "publication_days", "publication_working_days", DELETE),
         "closed": ("organization_id", "date_from", "date_to", "scheme_id", "period_type", "name",
                    "publication_days", "publication_working_days", "note", "appeal_ids", DELETE),
     }

@@ -37,6 +37,10 @@ class PartyMemberProbationWizard(models.TransientModel):
         member = self.member_id
         if member.stage != "probationary":
             raise UserError(self.env._("%s is not a probationary member.", member.name))
+        if not self.meeting_date or not (self.meeting_reference or "").strip():
+            raise UserError(self.env._(
+                "The outcome of a probation is carried by a resolution of the members' meeting: give its date and "
+                "reference."))
         if self.outcome == "extended" and not self.reason:
             raise UserError(self.env._("Give the reason for extending the probation."))
         if self.outcome == "cancelled" and not self.reason:

@@ -28,6 +28,10 @@ class PartyMemberStatusWizard(models.TransientModel):
     def action_apply(self):
         self.ensure_one()
         if self.status in DECISION_STATUSES:
+            if not self.meeting_date or not (self.meeting_reference or "").strip():
+                raise UserError(self.env._(
+                    "Removal, expulsion, persuading to leave and withdrawal are carried by a resolution of the "
+                    "members' meeting: give its date and reference."))
             decisions = self.env["party.member.decision"].create([{
                 "member_id": member.id, "decision": self.status, "date": self.date, "reason": self.reason,
                 "meeting_date": self.meeting_date, "meeting_reference": self.meeting_reference,

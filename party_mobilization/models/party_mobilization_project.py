@@ -57,7 +57,8 @@ PLAN_FIELDS = ("name", "organization_id", "kind", "order", "order_reason", "desc
                "date_start", "date_deadline", "rewards", "penalties", "stage_review_plan", "vote_majority")
 _DECIDED = PLAN_FIELDS + ("opinion_summary", DELETE)
 _PUBLISHED = _DECIDED + ("announce_broadcast", "announce_notice", "announce_board", "town_order_ref",
-                         "town_order_date", "town_order_reason", "batch_ids", "participant_ids", "vote_ids")
+                         "town_order_date", "town_order_reason", "rejection_reason", "batch_ids", "participant_ids",
+                         "vote_ids")
 PROJECT_FREEZE = {
     "submitted": PLAN_FIELDS + (DELETE,),
     "approved": PLAN_FIELDS + (DELETE,),
@@ -483,7 +484,6 @@ class PartyMobilizationProject(models.Model):
         when the conditions for the meeting are missing). Only an officer of the town (the parent organization)
         takes this action, with the reference of its order and the reason; who, when and why go to the chatter."""
         self._check_state(DIRECT_LAUNCH_STATES, self.env._("launch directly"))
-        self._check_town_officer()
         today = fields.Date.context_today(self)
         for project in self:
             if not (project.town_order_ref or "").strip() or not (project.town_order_reason or "").strip():
@@ -491,6 +491,8 @@ class PartyMobilizationProject(models.Model):
                     "%s: a direct launch without the assembly vote needs the town committee's order: the town "
                     "committee gives the reference of its order and the reason why the villagers' meeting cannot "
                     "be held.", project.display_name))
+        self._check_town_officer()
+        for project in self:
             project._set_state(project.state, direct_launch=True, town_order_date=project.town_order_date or today)
             project.message_post(body=self.env._(
                 "Direct launch ordered by the town committee: %(user)s on %(date)s, order %(ref)s. Reason: "

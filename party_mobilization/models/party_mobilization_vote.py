@@ -25,7 +25,7 @@ class PartyMobilizationVote(models.Model):
     _inherit = ["mail.thread", "party.freeze.mixin"]
     # What each state freezes (party.freeze.mixin): a confirmed vote decided the plan.
     _party_freeze = {"confirmed": (
-        "project_id", "meeting_type", "date", "ballot", "eligible_count", "attendee_ids", "votes_for",
+        "project_id", "meeting_type", "date", "ballot", "eligible_count", "attendee_ids", "attendee_count", "votes_for",
         "votes_against", "votes_abstain", "quorum", "majority", "minutes", DELETE)}
     _order = "date desc, id desc"
 
