@@ -16,6 +16,7 @@ from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tools import SQL, mute_logger
 
 from ..models.party_freeze_mixin import ATTACHMENTS, DELETE, PSEUDO_NAMES
+from ..models.party_workflow import WORKFLOW
 from .test_integrity import load_zh_cn
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -166,7 +167,9 @@ class FreezeWalker:
             record = Model.search([(state_field, "=", state)], limit=1) or Model.search([], limit=1)
             holder = record
         if not record and Model._name in FACTORIES:
-            record = FACTORIES[Model._name](self.env(su=True)).with_env(Model.env)
+            # built by the test as workflow code would (its parent may be frozen already)
+            builder = self.env(su=True, context=dict(self.env.context, party_freeze_test_setup=WORKFLOW))
+            record = FACTORIES[Model._name](builder).with_env(Model.env)
             holder = record[via] if via else record
         if not record:
             return record
@@ -305,11 +308,38 @@ class TestFreezeTable(FreezeWalker, TransactionCase):
 class TestFreezeTableRpc(FreezeWalker, HttpCase):
     """The same refusal over JSON-RPC (/web/dataset/call_kw): one frozen field per model and state."""
 
+    def _rpc_write(self, record, name, value, state):
+        """Write ``value`` over JSON-RPC as the authenticated user: failures (allowed, not Chinese, saved)."""
+        self.env.flush_all()
+        before = record[name]
+        before = before.ids if hasattr(before, "ids") else before
+        payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
+            "model": record._name, "method": "write", "args": [record.ids, {name: value}],
+            "kwargs": {"context": {"lang": "zh_CN"}}}}
+        response = self.url_open(f"/web/dataset/call_kw/{record._name}/write", data=json.dumps(payload, default=str),
+                                 headers={"Content-Type": "application/json"})
+        self.env.invalidate_all()
+        body = response.json()
+        after = record[name]
+        after = after.ids if hasattr(after, "ids") else after
+        label = f"{record._name}[{state}].{name}"
+        message = (body.get("error") or {}).get("data", {}).get("message") or ""
+        failures = []
+        if "error" not in body:
+            failures.append(f"{label}: ALLOWED over JSON-RPC")
+        elif not CJK.search(message) or ENGLISH.search(message):
+            failures.append(f"{label}: refused without a Chinese message: {message[:100]}")
+        if before != after:
+            failures.append(f"{label}: saved")
+        return failures
+
     def test_rpc_writes_refused(self):
         load_zh_cn(self.env)
         admin = new_test_user(self.env, "freeze_rpc_admin", lang="zh_CN",
                               groups="base.group_user,party_member_points.group_party_admin")
-        targets = []
+        self.authenticate(admin.login, admin.login)
+        failures = []
+        checked = 0
         for Model in declared_models(self.env):
             for state, names in Model._party_freeze.items():
                 plain = [name for name in names if name not in PSEUDO_NAMES
@@ -317,32 +347,12 @@ class TestFreezeTableRpc(FreezeWalker, HttpCase):
                 if not plain:
                     continue
                 record = self._record_in(Model, state)
-                value = other_value(record, plain[0]) if record else None
-                if value is not None:
-                    targets.append((record, plain[0], value, state))
+                name = plain[0]
+                value = other_value(record, name) if record else None
+                if value is None:
+                    continue
+                checked += 1
+                failures += self._rpc_write(record, name, value, state)
                 break
-        self.assertGreater(len(targets), 12)
-        self.env.flush_all()
-        self.authenticate(admin.login, admin.login)
-        failures = []
-        for record, name, value, state in targets:
-            before = record[name]
-            before = before.ids if hasattr(before, "ids") else before
-            payload = {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                "model": record._name, "method": "write", "args": [record.ids, {name: value}], "kwargs": {}}}
-            response = self.url_open(f"/web/dataset/call_kw/{record._name}/write",
-                                     data=json.dumps(payload, default=str),
-                                     headers={"Content-Type": "application/json"})
-            self.env.invalidate_all()
-            body = response.json()
-            after = record[name]
-            after = after.ids if hasattr(after, "ids") else after
-            label = f"{record._name}[{state}].{name}"
-            if "error" not in body:
-                failures.append(f"{label}: ALLOWED over JSON-RPC")
-            elif not CJK.search(body["error"].get("data", {}).get("message") or "") \
-                    or ENGLISH.search(body["error"].get("data", {}).get("message") or ""):
-                failures.append(f"{label}: refused without a Chinese message")
-            if before != after:
-                failures.append(f"{label}: saved")
+        self.assertGreater(checked, 12)
         self.assertFalse(failures, "\n".join(failures))
