@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from ..models.party_points_logic import period_bounds, publication_end_date
@@ -30,6 +30,14 @@ class TestPointsPeriods(PartyPointsCase):
         period.with_context(party_points_period_flow=WORKFLOW).write({
             "publication_end": self.today + timedelta(days=days_left)})
         return period
+
+    def test_publication_floor_of_five_days(self):
+        """Seed 003: 公示时间不少于五个工作日 — neither a scheme nor a period goes under five days."""
+        with self.assertRaisesRegex(ValidationError, "at least 5 days"):
+            self.scheme.write({"publication_days": 3})
+        with self.assertRaisesRegex(ValidationError, "at least 5 days"):
+            self.period.write({"publication_days": 4})
+        self.assertEqual((self.scheme.publication_days, self.period.publication_days), (5, 5))
 
     def test_name_and_onchange_from_scheme(self):
         self.assertIn("Q", self.period.name)
