@@ -30,7 +30,7 @@ class TestMemberPortal(HttpCase):
         cls.other_member = cls.other_entry.member_id
         cls.rule = cls.member._portal_claimable_rules().filtered(lambda r: r.code == "volunteer")
         cls.approver = cls.member.organization_id._get_responsible_user()
-        cls.today = fields.Date.context_today(cls.member)
+        cls.today = fields.Date.context_today(cls.member.with_user(cls.portal_user))  # the portal member's day
 
     def _csrf(self):
         return http.Request.csrf_token(self)
