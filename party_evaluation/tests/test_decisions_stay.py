@@ -71,6 +71,7 @@ class TestEvaluationDecisionsStay(EvaluationCase):
     def test_no_parent_no_self_approval(self):
         """An organization without a parent cannot approve its own plan: the administrator must set the parent."""
         lone = self.env["party.organization"].create({"name": "Lone Branch", "kind": "branch"})
-        campaign = self._campaign(organization_id=lone.id)
+        campaign = self.env["party.evaluation.campaign"].create({
+            "organization_id": lone.id, "year": self.today.year, "meeting_date": self.meeting_date})
         with self.assertRaisesRegex(UserError, "parent organization"):
             campaign._check_upper()

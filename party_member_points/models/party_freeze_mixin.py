@@ -27,7 +27,7 @@ role) and fails when a workflow model with a state does not declare its table.
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from .party_workflow import WORKFLOW, workflow
+from .party_workflow import WORKFLOW
 
 ATTACHMENTS = "attachments"
 DELETE = "delete"
@@ -186,7 +186,7 @@ class PartyFreezeMixin(models.AbstractModel):
             body = self.env._(
                 "%(action)s by %(user)s on %(when)s (changed: %(fields)s). Reason: %(reason)s",
                 action=action_label, user=self.env.user.name, when=now, fields=labels, reason=reason)
-            workflow(record, AMEND_KEY).write(vals)
+            record.with_context(**{AMEND_KEY: WORKFLOW}).write(vals)
             if hasattr(record, "message_post"):
                 record.message_post(body=body)
         return True
