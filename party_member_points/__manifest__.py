@@ -28,6 +28,7 @@
         "wizard/party_member_portal_wizard_views.xml",
         "views/party_organization_views.xml",
         "views/party_member_views.xml",
+        "views/party_member_decision_views.xml",
         "views/party_member_sanction_views.xml",
         "views/party_member_transfer_views.xml",
         "views/party_dues_views.xml",

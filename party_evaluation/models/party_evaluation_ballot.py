@@ -45,6 +45,7 @@ class PartyEvaluationBallot(models.Model):
     """
 
     _name = "party.evaluation.ballot"
+    _inherit = ["party.freeze.mixin"]  # frozen as a child of its campaign (ballot_ids)
     _description = "Evaluation Ballot"
     _log_access = False
     _order = "campaign_id, round desc, number"

@@ -4,8 +4,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, given_fields, in_workflow
 from odoo.addons.party_member_points.tools.clock import party_today
 
@@ -48,6 +49,21 @@ FLOW_FIELDS = {
 }
 # The branch resolution is written while the committee decides, and fixed once it is submitted upwards.
 RESOLUTION_STATES = ("proposal", "hearing", "resolution")
+# What each state of a campaign freezes (party.freeze.mixin): the rules from the submission of the plan, the list
+# of participants from the meeting, the numbers of mass representatives once voting opened, the ballots once
+# tallied, everything written once published.
+_AFTER_SUBMISSION = tuple(sorted(SETTING_FIELDS)) + (DELETE,)
+_FROM_MEETING = _AFTER_SUBMISSION + ("participant_ids",)
+_FROM_VOTING = _FROM_MEETING + ("mass_rep_count", "mass_reps_present", "online_ballot")
+_FROM_TALLY = _FROM_VOTING + ("ballot_ids", "scrutineers")
+_PUBLISHED = _FROM_TALLY + ("plan", "meeting_location", "notice_date", "resolution_note", "name")
+CAMPAIGN_FREEZE = {
+    "submitted": _AFTER_SUBMISSION, "approved": _AFTER_SUBMISSION, "preparation": _AFTER_SUBMISSION,
+    "meeting": _FROM_MEETING, "voting": _FROM_VOTING,
+    "tallied": _FROM_TALLY, "proposal": _FROM_TALLY, "hearing": _FROM_TALLY, "resolution": _FROM_TALLY,
+    "upper_review": _FROM_TALLY, "upper_approved": _FROM_TALLY,
+    "published": _PUBLISHED, "closed": _PUBLISHED,
+}
 # Maximum number of names quoted in a refusal message.
 MAX_NAMES = 10
 
@@ -65,7 +81,8 @@ class PartyEvaluationCampaign(models.Model):
 
     _name = "party.evaluation.campaign"
     _description = "Democratic Evaluation Campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
+    _party_freeze = CAMPAIGN_FREEZE
     _order = "year desc, meeting_date desc, id desc"
 
     name = fields.Char(string="Campaign Name", required=True, tracking=True, compute="_compute_name", store=True,
@@ -126,6 +143,8 @@ class PartyEvaluationCampaign(models.Model):
     mass_rep_count = fields.Integer(
         string="Mass Representatives Invited", compute="_compute_mass_rep_count", store=True, readonly=False,
         help="About half the members expected by default (S000); some plans invite a fixed number.")
+    mass_rep_manual = fields.Boolean(string="Number of Mass Representatives Planned", readonly=True, copy=False,
+                                     help="The branch set the number of mass representatives in its plan.")
     mass_reps_present = fields.Integer(string="Mass Representatives Present", tracking=True)
     scrutineers = fields.Char(help="Names of the elected scrutineers and tellers.")
 
@@ -211,7 +230,18 @@ class PartyEvaluationCampaign(models.Model):
 
     @api.depends("participant_ids.expected", "mass_rep_ratio")
     def _compute_mass_rep_count(self):
+        """The number of mass representatives follows the expected members, unless the branch planned its own
+        number (e.g. 3 per 002-J): an exclusion confirmed later does not overwrite a planned number."""
+        planned = {}
+        manual = self.filtered(lambda c: c.id and c.mass_rep_manual)
+        if manual:
+            self.env.cr.execute(SQL("SELECT id, mass_rep_count FROM party_evaluation_campaign WHERE id IN %s",
+                                    tuple(manual.ids)))
+            planned = dict(self.env.cr.fetchall())
         for campaign in self:
+            if campaign.id in planned and planned[campaign.id] is not None:
+                campaign.mass_rep_count = planned[campaign.id]
+                continue
             expected = len(campaign.sudo().participant_ids.filtered("expected"))
             campaign.mass_rep_count = rules.mass_representatives_needed(expected, campaign.mass_rep_ratio)
 
@@ -343,6 +373,9 @@ class PartyEvaluationCampaign(models.Model):
                 raise UserError(self.env._(
                     "A campaign starts as a draft plan; its approvals, votes and results are recorded by its "
                     "buttons."))
+        for vals in vals_list:
+            if vals.get("mass_rep_count"):
+                vals["mass_rep_manual"] = True
         return super().create(vals_list)
 
     def write(self, vals):
@@ -374,7 +407,12 @@ class PartyEvaluationCampaign(models.Model):
                         "The branch, the year, the meeting date and the rules of %(name)s are fixed once the "
                         "plan is submitted (changed: %(fields)s).", name=campaign.name,
                         fields=", ".join(sorted(self._fields[f]._description_string(self.env) for f in changed))))
-        return super().write(vals)
+        if "mass_rep_count" in vals and not in_workflow(self.env, "evaluation_system"):
+            vals = dict(vals, mass_rep_manual=True)
+        res = super().write(vals)
+        if "mass_rep_count" in vals:
+            self.flush_recordset(["mass_rep_count"])
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_under_way(self):

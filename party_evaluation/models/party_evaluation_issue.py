@@ -1,12 +1,16 @@
 from odoo import api, fields, models
 from odoo.addons.party_member_points.tools.clock import party_today
 
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
+
 
 class PartyEvaluationIssue(models.Model):
     """A line of the branch's rectification list (整改清单, DOMAIN.md 3.8): problem, measure, owner, deadline."""
 
     _name = "party.evaluation.issue"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): a problem marked done stays as it was solved.
+    _party_freeze = {"done": ("campaign_id", "name", "measure", "owner_id", "deadline", "done_date", DELETE)}
     _description = "Branch Rectification List Item"
     _order = "state_sequence, deadline, id"
 

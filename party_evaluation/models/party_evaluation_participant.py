@@ -30,8 +30,10 @@ PROBATION_DISPOSALS = {"extend_probation", "cancel_probation"}
 # Which campaign states allow an officer to edit which participant fields. Everything else (tallies,
 # proposals, final grades, points) is written by the workflow only.
 EDITABLE_IN_STATES = {
-    frozenset({"evaluated", "voting", "exclusion_reason", "exclusion_note"}):
-        {"draft", "submitted", "approved", "preparation"},
+    # who is evaluated and has a vote is the plan the upper committee approved: after that, only an exclusion
+    # confirmed by the upper level takes a full member out of the expected attendance (S000)
+    frozenset({"evaluated", "voting"}): {"draft", "submitted"},
+    frozenset({"exclusion_reason", "exclusion_note"}): {"draft", "submitted", "approved", "preparation"},
     frozenset({"notified", "talk_done", "talk_date", "talk_by_id", "talk_note", "opinions", "self_eval_state",
                "self_eval_exemption", "self_evaluation", "self_eval_attachment_ids", "host_appraisal"}):
         {"draft", "submitted", "approved", "preparation", "meeting"},
@@ -40,20 +42,43 @@ EDITABLE_IN_STATES = {
         {"proposal", "hearing"},
     frozenset({"heard", "heard_date", "member_statement"}): {"hearing"},
 }
+CAMPAIGN_STATES = ("draft", "submitted", "approved", "preparation", "meeting", "voting", "tallied", "proposal",
+                   "hearing", "resolution", "upper_review", "upper_approved", "published", "closed", "cancelled")
+
+
+def participant_freeze(editable_in_states, states):
+    """The freeze table of a participant, by state of its campaign: what an officer may no longer edit."""
+    return {state: ("campaign_id", "member_id") + tuple(sorted(
+        name for group, allowed in editable_in_states.items() if state not in allowed for name in group))
+        for state in states}
+
+
 SYSTEM_FIELDS = {
     "member_excellent", "member_qualified", "member_basic", "member_unqualified", "member_abstain",
     "public_excellent", "public_qualified", "public_basic", "public_unqualified", "public_abstain",
+    "veto_waiver_reason",
     "sanctioned_recently", "veto", "proposed_grade", "proposal_rule", "proposal_note", "final_grade", "points_posted",
     "points_awarded", "disposal_done", "disposal_date", "exclusion_state", "exclusion_decided_by_id",
     "exclusion_decision_date", "rectification_id", "is_probationary", "campaign_id", "member_id",
 }
 
 
+def veto_removal_required(proposal_rule, disposal, waiver_reason):
+    """True when a disposal breaks the six-month ground without the upper committee's reasoned decision.
+
+    Seed 000: "连续六个月不参加党的组织生活，或不交纳党费，或不能完成党组织所分配工作的党员，不论评议结果如何，
+    一律认定为不合格党员，按自行脱党处理，并予以除名" — removal, whatever the vote."""
+    return proposal_rule == "veto" and bool(disposal) and disposal != "removal" and not (waiver_reason or "").strip()
+
+
 class PartyEvaluationParticipant(models.Model):
     """One member in one evaluation campaign: role, preparation, attendance, tally and outcome."""
 
     _name = "party.evaluation.participant"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "party.freeze.mixin"]
+    # What each state of the campaign freezes on a participant (party.freeze.mixin), from EDITABLE_IN_STATES
+    _party_freeze = participant_freeze(EDITABLE_IN_STATES, CAMPAIGN_STATES)
+    _party_freeze_state = "campaign_state"
     _description = "Evaluation Participant"
     _order = "campaign_id, party_group_id, member_name, id"
     _rec_name = "member_id"
@@ -161,6 +186,10 @@ class PartyEvaluationParticipant(models.Model):
     final_grade = fields.Selection(rules.GRADES, readonly=True, index=True, tracking=True)
     grade_reason = fields.Text(string="Reason", groups=OFFICER)
     disposal = fields.Selection(DISPOSALS, tracking=True)
+    veto_waiver_reason = fields.Text(
+        string="Reason for Not Removing", readonly=True, groups=OFFICER, tracking=True,
+        help="Six-month ground (一律…除名): why the upper committee decided another disposal than removal, "
+             "written by the action “Dispose Otherwise than Removal” only.")
     extension_months = fields.Integer(string="Extension (months)", groups=OFFICER)
     disposal_done = fields.Boolean(readonly=True, groups=OFFICER, tracking=True)
     disposal_date = fields.Date(readonly=True, groups=OFFICER)
@@ -250,7 +279,8 @@ class PartyEvaluationParticipant(models.Model):
                     "%s was sanctioned within the look-back period: the grade is Unqualified.",
                     participant.member_id.name))
 
-    @api.constrains("disposal", "committee_grade", "final_grade", "is_probationary", "extension_months")
+    @api.constrains("disposal", "committee_grade", "final_grade", "is_probationary", "extension_months",
+                    "veto_waiver_reason", "proposal_rule")
     def _check_disposal(self):
         for participant in self:
             disposal = participant.disposal
@@ -265,6 +295,11 @@ class PartyEvaluationParticipant(models.Model):
                     raise ValidationError(self.env._("%s: probation can be extended by 6 to 12 months.",
                                                      participant.member_id.name))
                 continue
+            if veto_removal_required(participant.proposal_rule, disposal, participant.veto_waiver_reason):
+                raise ValidationError(self.env._(
+                    "%s falls under the six-month ground: the disposal is removal (一律…除名). Another disposal is "
+                    "decided only by the upper committee with “Dispose Otherwise than Removal” and its reason.",
+                    participant.member_id.name))
             grade = participant.final_grade or participant.committee_grade
             allowed = DISPOSALS_BY_GRADE.get(grade, set())
             if disposal not in allowed:
@@ -550,6 +585,20 @@ class PartyEvaluationParticipant(models.Model):
                     override_reason=False,
                     final_grade=False, heard=False, heard_date=False, disposal=False)
         self._system().write(vals)
+
+    def action_dispose_otherwise(self, disposal, reason):
+        """Named workflow action of the upper committee: replace the removal of the six-month ground by another
+        disposal (e.g. rectification), with the reason; who, when and why go to the chatter."""
+        self.campaign_id._check_upper()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for not removing a member who falls under the six-month "
+                                       "ground."))
+        for participant in self:
+            if participant.campaign_id.state not in ("proposal", "hearing"):
+                raise UserError(self.env._("The disposal is decided while the committee proposes."))
+            participant._system()._party_amend({"disposal": disposal, "veto_waiver_reason": reason}, reason,
+                                     self.env._("Disposal other than removal decided by the upper committee"))
+        return True
 
     def _default_disposal(self):
         """Disposal the committee starts from: removal for a six-month veto (whatever the vote), a warning talk

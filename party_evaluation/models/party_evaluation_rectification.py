@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
 from odoo.addons.party_member_points.tools.clock import party_today
 
@@ -22,7 +23,15 @@ class PartyEvaluationRectification(models.Model):
 
     _name = "party.evaluation.rectification"
     _description = "Member Rectification"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): the period from the signed pledge, everything once done.
+    _party_freeze = {
+        "in_progress": tuple(sorted(FIXED_ONCE_STARTED)) + ("organization_id", "pledge", "pledge_date", DELETE),
+        "due": tuple(sorted(FIXED_ONCE_STARTED)) + ("organization_id", "pledge", "pledge_date", DELETE),
+        "done": tuple(sorted(FIXED_ONCE_STARTED)) + ("organization_id",
+            "pledge", "pledge_date", "problems", "helper_committee_id", "helper_excellent_id", "outcome",
+            "outcome_reason", "followup_ids", DELETE),
+    }
     _order = "deadline, id"
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")

@@ -7,6 +7,7 @@ class PartyEvaluationRectificationFollowup(models.Model):
     """A follow-up entry of a rectification: visit, talk or report of progress by a helper."""
 
     _name = "party.evaluation.rectification.followup"
+    _inherit = ["party.freeze.mixin"]  # frozen as a child of its rectification (followup_ids)
     _description = "Rectification Follow-up"
     _order = "date desc, id desc"
 

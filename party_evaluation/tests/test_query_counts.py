@@ -40,7 +40,8 @@ class TestTallyQueryCount(QueryCountMixin, EvaluationCase):
                 self.assertEqual(campaign.participant_ids.mapped("member_qualified"), [size] * size)
             return run
 
-        # 49: the tally shuffles every ballot of the round in two statements (ids, then one rewrite); 3 of them judge
+        # 50: the tally shuffles every ballot of the round in two statements (ids, then one rewrite); 3 of them judge
         # the grounds from the records: the six-month ground from the year before the meeting (dues, meetings), the
-        # warnings of the points results of the last two years
-        self.assertQueryCountConstant(prepare, 49)
+        # warnings of the points results of the last two years; 1 more: the freeze table reads the state of the
+        # campaign the ballots are added to
+        self.assertQueryCountConstant(prepare, 50)

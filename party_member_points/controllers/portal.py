@@ -185,8 +185,9 @@ class PartyMemberPortal(CustomerPortal):
                 "date": post.get("date") or fields.Date.to_string(today),
                 "description": post.get("description") or "",
                 "evidence_note": post.get("evidence_note") or "",
-                "witness_names": post.get("witness_names") or "",
+                "witness_ids": [_to_int(value) for value in request.httprequest.form.getlist("witness_ids")],
             },
+            "witnesses": member._portal_witness_choices(),
             "late_claim_days": member.organization_id._get_points_scheme().late_claim_days,
             "error": error,
         }
@@ -209,7 +210,8 @@ class PartyMemberPortal(CustomerPortal):
             with request.env.cr.savepoint():
                 entry = member._portal_create_claim(
                     _to_int(post.get("rule_id")), day, post.get("description"),
-                    evidence_note=post.get("evidence_note"), witness_names=post.get("witness_names"), files=files)
+                    evidence_note=post.get("evidence_note"), files=files,
+                    witness_ids=[_to_int(value) for value in request.httprequest.form.getlist("witness_ids")])
         except UserError as error:
             return self._party_render("party_member_points.portal_party_claim_form",
                                       self._party_claim_form_values(member, post, error.args[0]))

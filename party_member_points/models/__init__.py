@@ -1,8 +1,10 @@
+from . import party_freeze_mixin
 from . import party_organization
 from . import party_member
 from . import party_member_status_history
 from . import party_member_sanction
 from . import party_member_transfer
+from . import party_member_decision
 from . import party_dues
 from . import party_meeting
 from . import party_meeting_attendance
@@ -34,3 +36,4 @@ from . import party_points_star_review
 from . import party_points_star_review_line
 from . import party_points_commitment
 from . import party_points_commitment_item
+from . import ir_attachment

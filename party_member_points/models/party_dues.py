@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools.clock import party_today
+from .party_freeze_mixin import DELETE
 
 
 class PartyDues(models.Model):
@@ -9,7 +10,15 @@ class PartyDues(models.Model):
 
     _name = "party.dues"
     _description = "Party Dues"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): a month paid (on time or late) or exempted stays as decided;
+    # its points were posted from it.
+    _party_freeze = {
+        "paid": ("member_id", "month", "amount_due", "amount_paid", "paid_date", "exempt", DELETE),
+        "late": ("member_id", "month", "amount_due", "amount_paid", "paid_date", "exempt", DELETE),
+        "exempt": ("member_id", "month", "exempt", "exempt_reason", DELETE),
+    }
+    _party_freeze_free = ("note",)  # a remark of the treasurer
     _order = "month desc, member_id"
     _rec_name = "member_id"
 

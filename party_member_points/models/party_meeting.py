@@ -1,6 +1,8 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from .party_freeze_mixin import DELETE
+
 MEETING_TYPES = [
     ("general_meeting", "Branch General Meeting"),
     ("committee_meeting", "Branch Committee Meeting"),
@@ -18,7 +20,12 @@ class PartyMeeting(models.Model):
 
     _name = "party.meeting"
     _description = "Party Meeting"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): a meeting held is part of the record, its attendance list
+    # included (points were posted from it).
+    _party_freeze = {"done": ("organization_id", "meeting_type", "date", "name", "location", "host_id", "lecturer_id",
+                              "attendance_ids", DELETE)}
+    _party_freeze_free = ("content",)  # the minutes are written after the meeting
     _order = "date desc, id desc"
 
     name = fields.Char(string="Topic", required=True, tracking=True)

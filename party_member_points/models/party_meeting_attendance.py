@@ -4,6 +4,7 @@ from odoo.exceptions import UserError, ValidationError
 
 class PartyMeetingAttendance(models.Model):
     _name = "party.meeting.attendance"
+    _inherit = ["party.freeze.mixin"]  # frozen as a child of its meeting (attendance_ids)
     _description = "Meeting Attendance"
     _order = "meeting_date desc, member_id"
     _rec_name = "member_id"

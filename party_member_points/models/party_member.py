@@ -10,6 +10,8 @@ from ..tools.clock import party_today
 
 from .party_workflow import in_workflow
 
+from .party_workflow import WORKFLOW
+
 STAGES = [
     ("applicant", "Applicant"),
     ("activist", "Activist"),
@@ -19,6 +21,8 @@ STAGES = [
 ]
 STAGE_ORDER = [key for key, _label in STAGES]
 
+# Statuses set only by an approved membership decision (party.member.decision).
+DECISION_STATUSES = {"removed", "expelled", "persuaded_out", "withdrew", "disqualified"}
 STATUSES = [
     ("normal", "Normal"),
     ("removed", "Removed"),
@@ -496,6 +500,8 @@ class PartyMember(models.Model):
             raise UserError(self.env._(
                 "A member changes organization only through an approved transfer of their organizational "
                 "relationship (Transfers)."))
+        if not in_workflow(self.env, "party_member_decision"):
+            self._check_register_decision(vals)
         if "stage" in vals:
             for member in self:
                 if not is_allowed_stage_transition(member.stage, vals["stage"]):
@@ -516,6 +522,26 @@ class PartyMember(models.Model):
         if "user_id" in vals:
             self._invalidate_own_member_access()
         return res
+
+    def _check_register_decision(self, vals):
+        """Full membership, the probation's outcome and the statuses of removal, expulsion, persuading to leave,
+        withdrawal and cancelled probation change only through an approved membership decision."""
+        decided = []
+        if vals.get("stage") == "full" and any(member.stage != "full" for member in self):
+            decided.append("stage")
+        for name in ("probation_outcome", "probation_extension_months", "full_member_date"):
+            if name in vals and any(member[name] != vals[name] for member in self if member.stage == "probationary"):
+                decided.append(name)
+        if "status" in vals and any(member.status != vals["status"] for member in self) and (
+                vals["status"] in DECISION_STATUSES
+                or any(member.status in DECISION_STATUSES for member in self)):
+            decided.append("status")
+        if decided:
+            raise UserError(self.env._(
+                "Full membership, the probation and the removal, expulsion, persuading to leave or withdrawal of a "
+                "member are decisions of the branch's members' meeting approved by the upper committee: propose "
+                "them with “Membership Decision” (changed: %s).",
+                ", ".join(sorted(self._fields[name]._description_string(self.env) for name in decided))))
 
     def _invalidate_own_member_access(self):
         """Record rules list each user's own member records: drop the cached rule domains when a member record
@@ -586,24 +612,29 @@ class PartyMember(models.Model):
             "context": {"default_member_ids": self.ids},
         }
 
+    def _decided(self):
+        """The members with the trusted flag of an approved membership decision (or of a workflow that was
+        itself approved by the upper committee: evaluation disposals, rectification outcomes, transfers)."""
+        return self.with_context(party_member_decision=WORKFLOW)
+
     def _confirm_probation(self, date):
         for member in self:
-            member.write({"stage": "full", "full_member_date": date, "probation_outcome": "confirmed"})
+            member._decided().write({"stage": "full", "full_member_date": date, "probation_outcome": "confirmed"})
 
     def _extend_probation(self, months, reason):
         for member in self:
-            member.write({"probation_extension_months": months, "probation_outcome": "extended"})
+            member._decided().write({"probation_extension_months": months, "probation_outcome": "extended"})
             member.message_post(body=self.env._("Probation extended by %(months)s months: %(reason)s",
                                                 months=months, reason=reason))
 
     def _cancel_probation(self, date, reason):
-        self.write({"probation_outcome": "cancelled", "status": "disqualified",
-                    "status_date": date, "status_reason": reason})
+        self._decided().write({"probation_outcome": "cancelled", "status": "disqualified",
+                               "status_date": date, "status_reason": reason})
 
     def _set_status(self, status, date, reason):
         if status != "normal" and not reason:
             raise UserError(self.env._("A reason is required to change the status."))
-        self.write({"status": status, "status_date": date, "status_reason": reason})
+        self._decided().write({"status": status, "status_date": date, "status_reason": reason})
 
     # ------------------------------------------------------------------ smart buttons
     def _action_related(self, xmlid):

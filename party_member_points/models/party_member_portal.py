@@ -138,7 +138,16 @@ class PartyMember(models.Model):
             return self.env._("Claims are accepted for dates of the current year only.")
         return False
 
-    def _portal_create_claim(self, rule_id, day, description, evidence_note=None, witness_names=None, files=()):
+    def _portal_witness_choices(self):
+        """The members who may witness a late claim of this member: the full members of the branch in the
+        register, the member excluded. System step: a portal member sees their names only, to choose two."""
+        self.ensure_one()
+        self._portal_check_own()
+        return self.sudo().search([
+            ("organization_id", "=", self.sudo().organization_id.id), ("stage", "=", "full"),
+            ("status", "=", "normal"), ("id", "!=", self.id)], order="name")
+
+    def _portal_create_claim(self, rule_id, day, description, evidence_note=None, witness_ids=(), files=()):
         """A member's claim from the portal: checked, created with the member's own rights, the evidence
         attached, then submitted for approval through the normal flow (an approval activity for the branch
         secretary). ``files``: ``(file name, content bytes)`` pairs. Raises a UserError with the reason when
@@ -171,8 +180,13 @@ class PartyMember(models.Model):
             "date": day,
             "name": description,
             "evidence_note": (evidence_note or "").strip() or False,
-            "witness_names": (witness_names or "").strip() or False,
         })
+        witnesses = self._portal_witness_choices().filtered(lambda w: w.id in set(witness_ids or ()))
+        if len(witnesses) != len(set(witness_ids or ())):
+            raise UserError(self.env._("Choose the witnesses among the full members of your branch."))
+        if witnesses:
+            # the claimant may not read the other members: the chosen witnesses are set as superuser
+            entry.sudo().witness_ids = [Command.set(witnesses.ids)]
         if files:
             # Odoo lets only internal users create attachments: the entry was just created with the member's own
             # rights, so the evidence is attached to it as superuser

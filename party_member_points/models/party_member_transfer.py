@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools.clock import party_today
 from .party_workflow import workflow
+from .party_freeze_mixin import DELETE
 
 
 class PartyMemberTransfer(models.Model):
@@ -16,7 +17,14 @@ class PartyMemberTransfer(models.Model):
 
     _name = "party.member.transfer"
     _description = "Organizational Relationship Transfer"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): a transfer on its way or decided moves the member as written.
+    _party_freeze = {
+        state: ("member_id", "direction", "from_organization_id", "from_external", "to_organization_id",
+                "to_external", "date", "letter_number", "reason")
+        + (("rejection_reason",) if state != "submitted" else ()) + ((DELETE,) if state == "approved" else ())
+        for state in ("submitted", "approved", "rejected")
+    }
     _order = "date desc, id desc"
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/")

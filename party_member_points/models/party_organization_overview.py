@@ -87,7 +87,7 @@ class PartyOrganization(models.Model):
         activities = self.env["mail.activity"].search([("user_id", "=", self.env.uid)], order="date_deadline, id") \
             if self.ids else self.env["mail.activity"]
         organizations = self._activity_organizations(activities)
-        today = fields.Date.context_today(self)
+        today = party_today(self)
         for org in self:
             mine = [a for a in activities if org.parent_path and a.id in organizations
                     and (organizations[a.id].parent_path or "").startswith(org.parent_path)]

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.clock import party_today
+from .party_freeze_mixin import ATTACHMENTS, DELETE
 from .party_workflow import WORKFLOW, given_fields, in_workflow
 
 APPEAL_STATES = [
@@ -23,7 +24,12 @@ class PartyPointsAppeal(models.Model):
 
     _name = "party.points.appeal"
     _description = "Points Appeal"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): an answered appeal is part of the period's record.
+    _party_freeze = {
+        state: ("period_id", "member_id", "entry_id", "reason", "escalated", ATTACHMENTS, DELETE)
+        for state in ("accepted", "dismissed")
+    }
     _order = "create_date desc, id desc"
 
     name = fields.Char(compute="_compute_name", store=True)

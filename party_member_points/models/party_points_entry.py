@@ -1,5 +1,4 @@
 import math
-import re
 from collections import defaultdict
 from datetime import date as date_type
 
@@ -11,6 +10,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.clock import party_today
+from .party_freeze_mixin import ATTACHMENTS, DELETE
 from .party_points_logic import apply_cap, apply_magnitude_cap, fmt_points, period_start
 from .party_workflow import WORKFLOW, given_fields, in_workflow
 
@@ -36,6 +36,20 @@ WORKFLOW_FIELDS = {
 }
 
 
+def witness_problem(claimant, witness):
+    """Why ``witness`` cannot confirm a late claim of ``claimant`` (False when they can).
+
+    Seed 003 (四、积分流程): "因故未能及时登记的，由党员本人提出并由两名党员证明，待下次参加活动时补录" — two
+    party members confirm the claim: full members of the claimant's branch in the register, never the claimant."""
+    if witness == claimant:
+        return "self"
+    if witness.stage != "full" or witness.status != "normal":
+        return "not_full"
+    if witness.organization_id != claimant.organization_id:
+        return "other_branch"
+    return False
+
+
 class PartyPointsEntry(models.Model):
     """One line of the points ledger (积分台账).
 
@@ -47,8 +61,15 @@ class PartyPointsEntry(models.Model):
 
     _name = "party.points.entry"
     _description = "Points Entry"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
     _order = "date desc, id desc"
+    # What each state freezes (party.freeze.mixin): a posted or rejected entry is the ledger's record, its
+    # evidence included; a correction is a reversing entry.
+    _party_freeze = {
+        state: ("name", "member_id", "scheme_id", "rule_id", "date", "points", "attachment_ids", "evidence_note",
+                "witness_ids", "witness_names", ATTACHMENTS, DELETE)
+        for state in ("posted", "rejected")
+    }
 
     name = fields.Char(string="Description", required=True)
     member_id = fields.Many2one("party.member", string="Member", required=True, index=True, ondelete="restrict",
@@ -89,7 +110,11 @@ class PartyPointsEntry(models.Model):
                                       "attachment_id", string="Evidence")
     evidence_note = fields.Text(string="Evidence Description")
     witness_ids = fields.Many2many("party.member", "party_points_entry_witness_rel", "entry_id", "member_id",
-                                   string="Witnesses", help="A late claim (补录) needs two party members as witnesses.")
+                                   string="Witnesses", domain="[('organization_id', '=', organization_id), "
+                                                              "('stage', '=', 'full'), ('status', '=', 'normal'), "
+                                                              "('id', '!=', member_id)]",
+                                   help="A late claim (补录) needs two full members of the branch as witnesses, "
+                                        "chosen in the register; the claimant is not one of them.")
     witness_names = fields.Char(string="Witnesses (names)",
                                 help="Names of the two party members who confirm a late claim, when they cannot be "
                                      "chosen from the register.")
@@ -808,11 +833,23 @@ class PartyPointsEntry(models.Model):
         return True
 
     def _witness_count(self):
-        """Witnesses of a late claim: chosen members (other than the claimant) or names written down."""
+        """Witnesses of a late claim: full members of the claimant's branch chosen in the register (names typed
+        in ``witness_names`` do not count)."""
         self.ensure_one()
-        chosen = len(self.sudo().witness_ids - self.member_id)
-        written = len([name for name in re.split(r"[,，、;；\s]+", self.witness_names or "") if name])
-        return max(chosen, written)
+        return len(self.sudo().witness_ids.filtered(lambda w: not witness_problem(self.sudo().member_id, w)))
+
+    @api.constrains("witness_ids", "member_id")
+    def _check_witnesses(self):
+        # system step: the witnesses' stage and branch are checked even when the claimant may not read them
+        for entry in self.sudo():
+            for witness in entry.witness_ids:
+                problem = witness_problem(entry.member_id, witness)
+                if problem == "self":
+                    raise ValidationError(self.env._("%s cannot witness their own claim.", witness.name))
+                if problem:
+                    raise ValidationError(self.env._(
+                        "%(witness)s cannot witness the claim of %(member)s: witnesses are full members of the "
+                        "same branch in the register.", witness=witness.name, member=entry.member_id.name))
 
     def action_withdraw(self):
         self._lock_for_decision()

@@ -332,3 +332,13 @@ def veto_keys(six_months=False, sanction=False, sentence=False, manual=False):
     applies and the scheme uses it."""
     flags = (("six_months", six_months), ("sanction", sanction), ("sentence", sentence), ("manual", manual))
     return [key for key, applies in flags if applies]
+
+
+# Seed 003 (“一公开”): "及时在公开栏内进行公示，公示时间不少于五个工作日" — the publication of the points lasts at
+# least five days; a scheme or a period may make it longer, never shorter.
+MIN_PUBLICATION_DAYS = 5
+
+
+def publication_days_too_short(days):
+    """True when a publication of ``days`` days is shorter than the seed's floor (公示时间不少于五个工作日)."""
+    return (days or 0) < MIN_PUBLICATION_DAYS

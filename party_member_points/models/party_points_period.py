@@ -5,7 +5,14 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..tools.clock import local_date, party_today
-from .party_points_logic import PERIOD_TYPES, period_bounds, publication_end_date
+from .party_freeze_mixin import DELETE
+from .party_points_logic import (
+    MIN_PUBLICATION_DAYS,
+    PERIOD_TYPES,
+    period_bounds,
+    publication_days_too_short,
+    publication_end_date,
+)
 from .party_workflow import WORKFLOW, given_fields, in_workflow
 
 PERIOD_STATES = [
@@ -27,7 +34,16 @@ class PartyPointsPeriod(models.Model):
 
     _name = "party.points.period"
     _description = "Points Period"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): the scope at review, the published notice, and the appeals
+    # once the period is closed.
+    _party_freeze = {
+        "review": ("organization_id", "date_from", "date_to", "scheme_id", "period_type", DELETE),
+        "published": ("organization_id", "date_from", "date_to", "scheme_id", "period_type", "name",
+                      "publication_days", "publication_working_days", DELETE),
+        "closed": ("organization_id", "date_from", "date_to", "scheme_id", "period_type", "name",
+                   "publication_days", "publication_working_days", "note", "appeal_ids", DELETE),
+    }
     _order = "date_from desc, organization_id"
 
     name = fields.Char(compute="_compute_name", store=True, readonly=False, required=True, precompute=True)
@@ -122,6 +138,14 @@ class PartyPointsPeriod(models.Model):
         for vals in vals_list:
             self._check_dates_order(vals.get("date_from"), vals.get("date_to"))
         return super().create(vals_list)
+
+    @api.constrains("publication_days")
+    def _check_publication_days(self):
+        for period in self:
+            if publication_days_too_short(period.publication_days):
+                raise ValidationError(self.env._(
+                    "%(period)s: the publication of the points lasts at least %(days)s days.",
+                    period=period.name, days=MIN_PUBLICATION_DAYS))
 
     def _check_dates_order(self, date_from, date_to):
         if date_from and date_to and fields.Date.to_date(date_from) > fields.Date.to_date(date_to):

@@ -22,6 +22,7 @@ from .party_points_logic import (
     round_half_up,
     veto_keys,
 )
+from .party_freeze_mixin import DELETE
 from .party_workflow import in_workflow
 
 VETO_STARS = 1
@@ -51,7 +52,9 @@ class PartyPointsResult(models.Model):
 
     _name = "party.points.result"
     _description = "Annual Points Result"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): a final result is the year's record.
+    _party_freeze = {"final": ("member_id", "year", "veto_manual", "veto_manual_reason", DELETE)}
     _order = "year desc, organization_id, rank_branch, id"
     _rec_name = "member_id"
     # the state is set by the year's computation for thousands of results at once: its change is announced in

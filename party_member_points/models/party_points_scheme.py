@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .party_organization import SECTORS
-from .party_points_logic import PERIOD_TYPES
+from .party_points_logic import MIN_PUBLICATION_DAYS, PERIOD_TYPES, publication_days_too_short
 
 
 class PartyPointsScheme(models.Model):
@@ -147,8 +147,10 @@ class PartyPointsScheme(models.Model):
     @api.constrains("publication_days")
     def _check_publication_days(self):
         for scheme in self:
-            if scheme.publication_days < 1:
-                raise ValidationError(self.env._("The publication lasts at least one day."))
+            if publication_days_too_short(scheme.publication_days):
+                raise ValidationError(self.env._(
+                    "%(scheme)s: the publication of the points lasts at least %(days)s days.",
+                    scheme=scheme.name, days=MIN_PUBLICATION_DAYS))
 
     @api.constrains("is_default", "sector", "company_id", "active")
     def _check_unique_default(self):

@@ -12,6 +12,7 @@ from . import test_exports_dashboard
 from . import test_portal
 from . import test_access_matrix
 from . import test_integrity
+from . import test_freeze
 from . import test_multi_company
 from . import test_time_rules
 from . import test_commitments

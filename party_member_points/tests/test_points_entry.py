@@ -296,14 +296,19 @@ class TestPointsClaims(PartyPointsCase):
             "date": party_today(self.env) - timedelta(days=60)})
         with self.assertUserError("two party members"):
             claim.action_submit()
-        claim.witness_names = "Alice"
+        # typed names are no witnesses: two full members of the branch chosen in the register are
+        claim.witness_names = "Alice、Bob"
         with self.assertUserError("two party members"):
             claim.action_submit()
-        claim.witness_names = "Alice、Bob"
-        claim.action_submit()
-        self.assertEqual(claim.state, "submitted")
-        claim.action_withdraw()
-        claim.write({"witness_names": False})
+        # the claimant does not witness their own claim, nor does a member of another branch
+        with self.assertRaisesRegex(ValidationError, "own claim"):
+            claim.sudo().witness_ids = [Command.set((self.alice | self.own).ids)]
+        stranger = self._member("Stranger", org=self.other_branch)
+        with self.assertRaisesRegex(ValidationError, "same branch"):
+            claim.sudo().witness_ids = [Command.set((self.alice | stranger).ids)]
+        claim.sudo().witness_ids = [Command.set(self.alice.ids)]
+        with self.assertUserError("two party members"):
+            claim.action_submit()
         claim.sudo().witness_ids = [Command.set((self.alice | self.bob).ids)]
         claim.action_submit()
         self.assertEqual(claim.state, "submitted")

@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.addons.party_member_points.tools.clock import party_today
 
@@ -30,6 +30,17 @@ class TestPointsPeriods(PartyPointsCase):
         period.with_context(party_points_period_flow=WORKFLOW).write({
             "publication_end": self.today + timedelta(days=days_left)})
         return period
+
+    def test_publication_floor_of_five_days(self):
+        """Seed 003: 公示时间不少于五个工作日 — neither a scheme nor a period goes under five days."""
+        with self.assertRaises(ValidationError) as caught:
+            self.scheme.write({"publication_days": 3})
+        self.assertIn("at least 5 days", str(caught.exception))
+        with self.assertRaises(ValidationError) as caught:
+            self.period.write({"publication_days": 4})
+        self.assertIn("at least 5 days", str(caught.exception))
+        self.env.invalidate_all()
+        self.assertEqual((self.scheme.publication_days, self.period.publication_days), (5, 5))
 
     def test_name_and_onchange_from_scheme(self):
         self.assertIn("Q", self.period.name)

@@ -44,29 +44,82 @@ class TestMemberStages(PartyRegisterCase):
         self.assertEqual(member.stage, "applicant")
         self.assertFalse(member.join_date)
 
+    MEETING = {"meeting_date": date.today(), "meeting_reference": "Members' meeting resolution No. 4"}
+
+    def _approve_decision(self, member):
+        """The upper committee approves the member's pending decision (the activity scheduled to it)."""
+        decision = self.env["party.member.decision"].search([("member_id", "=", member.id),
+                                                             ("state", "=", "submitted")])
+        self.assertEqual(len(decision), 1)
+        self.assertEqual(decision.activity_ids.user_id, self.user_upper, "an activity for the upper committee")
+        decision.with_user(self.user_upper).action_approve()
+        return decision
+
     def test_probation_decisions(self):
+        today = party_today(self.env)
         member = self._member("Probationer", stage="probationary", full_member_date=False,
-                              join_date=party_today(self.env) - relativedelta(months=11))
-        wizard = self.env["party.member.probation.wizard"].create({"member_id": member.id, "outcome": "extended",
-                                                                   "extension_months": 3, "reason": "weak"})
+                              join_date=today - relativedelta(months=11))
+        wizard = self.env["party.member.probation.wizard"].create({
+            "member_id": member.id, "outcome": "extended", "extension_months": 3, "reason": "weak", **self.MEETING})
         with self.assertRaises(UserError, msg="extension must be 6 to 12 months"):
             wizard.action_apply()
         wizard.extension_months = 6
         wizard.action_apply()
+        self.assertEqual(member.probation_outcome, "pending", "the register waits for the upper committee")
+        # the branch cannot approve its own proposal
+        decision = self.env["party.member.decision"].search([("member_id", "=", member.id)])
+        with self.assertRaisesRegex(UserError, "upper committee"):
+            decision.with_user(self.user_secretary).action_approve()
+        self._approve_decision(member)
         self.assertEqual(member.probation_outcome, "extended")
         self.assertEqual(member.probation_end_date, member.join_date + relativedelta(months=18))
         Wizard = self.env["party.member.probation.wizard"]
-        Wizard.create({"member_id": member.id, "outcome": "confirmed"}).action_apply()
+        # full membership before the end of the probation needs a reason (and the upper committee)
+        with self.assertRaisesRegex(UserError, "early"):
+            Wizard.create({"member_id": member.id, "outcome": "confirmed", "date": today, **self.MEETING}
+                          ).action_apply()
+        Wizard.create({"member_id": member.id, "outcome": "confirmed", "date": today,
+                       "early_reason": "Outstanding in the flood relief", **self.MEETING}).action_apply()
+        self.assertEqual(member.stage, "probationary")
+        self._approve_decision(member)
         self.assertEqual(member.stage, "full")
-        self.assertEqual(member.full_member_date, party_today(self.env))
+        self.assertEqual(member.full_member_date, today)
+
+    def test_register_decisions_need_meeting_and_upper(self):
+        member = self._member("Decided Member")
+        # a plain write of the register is refused, even as superuser
+        with self.assertRaisesRegex(UserError, "Membership Decision"):
+            member.write({"status": "removed", "status_date": party_today(self.env), "status_reason": "x"})
+        # no members' meeting resolution: refused
+        wizard = self.env["party.member.status.wizard"].create({
+            "member_ids": [Command.set(member.ids)], "status": "expelled", "reason": "serious violation"})
+        with self.assertRaisesRegex(UserError, "members' meeting"):
+            wizard.action_apply()
+        self.assertFalse(self.env["party.member.decision"].search([("member_id", "=", member.id)]))
+        # an organization without a parent cannot approve its own decisions
+        lone = self.env["party.organization"].create({"name": "Lone Branch", "kind": "branch"})
+        lone_member = self._member("Lone Member", org=lone)
+        with self.assertRaisesRegex(UserError, "parent organization"):
+            self.env["party.member.status.wizard"].create({
+                "member_ids": [Command.set(lone_member.ids)], "status": "removed", "reason": "six months",
+                **self.MEETING}).action_apply()
+        self.assertEqual(lone_member.status, "normal")
+
+    def test_no_destructive_default_in_dialogs(self):
+        member = self._member("Dialog Member")
+        status = Form(self.env["party.member.status.wizard"].with_context(default_member_ids=member.ids))
+        self.assertFalse(status.status, "no status is preselected")
+        self.assertFalse(self.env["party.member.probation.wizard"].default_get(["outcome"]).get("outcome"))
 
     def test_cancel_probation_needs_reason(self):
         member = self._member("Probationer C", stage="probationary", full_member_date=False)
-        wizard = self.env["party.member.probation.wizard"].create({"member_id": member.id, "outcome": "cancelled"})
+        wizard = self.env["party.member.probation.wizard"].create({"member_id": member.id, "outcome": "cancelled",
+                                                                   **self.MEETING})
         with self.assertRaises(UserError):
             wizard.action_apply()
         wizard.reason = "did not meet the conditions"
         wizard.action_apply()
+        self._approve_decision(member)
         self.assertEqual(member.status, "disqualified")
         self.assertEqual(member.status_history_ids[0].new_status, "disqualified")
 
@@ -83,19 +136,26 @@ class TestMemberStatus(PartyRegisterCase):
         member = self._member("Status Person")
         self.assertEqual(member.status_history_ids.new_status, "normal")
         self.env["party.member.status.wizard"].create({
-            "member_ids": [Command.set(member.ids)], "status": "removed",
+            "member_ids": [Command.set(member.ids)], "status": "removed", "meeting_date": "2026-02-20",
+            "meeting_reference": "Resolution 2026-3",
             "date": "2026-03-01", "reason": "six months without org life"}).action_apply()
+        self.assertEqual(member.status, "normal", "removed only once the upper committee approved")
+        self.env["party.member.decision"].search([("member_id", "=", member.id)]).with_user(
+            self.user_upper).action_approve()
         self.assertEqual(member.status, "removed")
         history = member.status_history_ids.sorted("id")
         self.assertEqual(history.mapped("new_status"), ["normal", "removed"])
         self.assertEqual(history[-1].old_status, "normal")
-        self.assertEqual(history[-1].reason, "six months without org life")
+        self.assertIn("six months without org life", history[-1].reason)
+        self.assertIn("Resolution 2026-3", history[-1].reason)
         self.assertEqual(history[-1].date, date(2026, 3, 1))
 
     def test_status_without_reason_refused(self):
         member = self._member("No Reason")
-        with self.assertRaises(ValidationError):
+        with self.assertRaises(UserError):
             member.write({"status": "withdrew", "status_date": "2026-01-01"})
+        with self.assertRaises(UserError):
+            member._set_status("deceased", date(2026, 1, 1), False)
         member.invalidate_recordset()
         self.assertEqual(member.status, "normal")
         self.assertEqual(len(member.status_history_ids), 1)

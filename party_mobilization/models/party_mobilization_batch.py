@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
 from odoo.tools.misc import format_date
 from odoo.addons.party_member_points.tools.clock import party_today
@@ -21,7 +22,14 @@ class PartyMobilizationBatch(models.Model):
     when the previous one is done or when its planned start date comes (S000: 分批、分期、分步推动组织实施)."""
 
     _name = "party.mobilization.batch"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "party.freeze.mixin"]
+    # What each stage of the project freezes on a batch (party.freeze.mixin): the published order and dates.
+    _party_freeze = {
+        state: ("project_id", "sequence", "identity", "date_planned_start", "date_planned_end", DELETE)
+        + (("close_reason",) if state == "closed" else ())
+        for state in ("published", "executing", "acceptance", "closed")
+    }
+    _party_freeze_state = "project_state"
     _description = "Mobilization Batch"
     _order = "project_id, sequence, id"
 

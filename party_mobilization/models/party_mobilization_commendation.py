@@ -15,7 +15,7 @@ class PartyMobilizationCommendation(models.Model):
 
     _name = "party.mobilization.commendation"
     _description = "Mobilization Commendation"
-    _inherit = ["party.mobilization.result.mixin"]
+    _inherit = ["party.mobilization.result.mixin", "party.freeze.mixin"]  # frozen as a child of its project
     _order = "date desc, id desc"
 
     commendation_type = fields.Selection(COMMENDATION_TYPES, string="Form", required=True, default="notice")

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.party_member_points.models.party_member_sanction import SANCTION_TYPES
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
 from odoo.addons.party_member_points.tools.clock import party_today
 
@@ -32,7 +33,12 @@ class PartyMobilizationConversion(models.Model):
 
     _name = "party.mobilization.conversion"
     _description = "Below-standard Conversion"
-    _inherit = ["party.mobilization.result.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["party.mobilization.result.mixin", "mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): the outcome of the conversion.
+    _party_freeze = {
+        state: ("project_id", "participant_id", "date", "reason", "measures", "result_note", DELETE)
+        for state in ("converted", "handled")
+    }
     _order = "date desc, id desc"
 
     state = fields.Selection(CONVERSION_STATES, required=True, default="open", tracking=True, index=True)

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
 
 DOWNGRADE_ROLES = [
@@ -20,7 +21,12 @@ class PartyMobilizationDowngrade(models.Model):
 
     _name = "party.mobilization.downgrade"
     _description = "Appraisal Downgrade Note"
-    _inherit = ["party.mobilization.result.mixin", "mail.thread"]
+    _inherit = ["party.mobilization.result.mixin", "mail.thread", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): the town's decision.
+    _party_freeze = {
+        state: ("project_id", "participant_id", "date", "reason", "role", "recall_proposed", "town_note", DELETE)
+        for state in ("confirmed", "withdrawn")
+    }
     _order = "date desc, id desc"
 
     role = fields.Selection(DOWNGRADE_ROLES, required=True)

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import (
     WORKFLOW,
     check_flow_create,
@@ -39,7 +40,14 @@ class PartyMobilizationOpinion(models.Model):
 
     _name = "party.mobilization.opinion"
     _description = "Mobilization Opinion or Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): an opinion taken into account or raised stays as it was
+    # given; the town's answer once answered.
+    _party_freeze = {
+        state: ("project_id", "name", "opinion_type", "person_id", "date", "content", "town_department", DELETE)
+        + (("answer", "adopted") if state == "answered" else ())
+        for state in ("noted", "raised", "answered")
+    }
     _order = "date desc, id desc"
 
     name = fields.Char(string="Subject", required=True, tracking=True)

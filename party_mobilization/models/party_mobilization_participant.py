@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_write, in_workflow
 from odoo.addons.party_member_points.tools.clock import party_today
 
@@ -24,7 +25,16 @@ class PartyMobilizationParticipant(models.Model):
     """A person on the roster of a mobilization, in the batch of their identity."""
 
     _name = "party.mobilization.participant"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "party.freeze.mixin"]
+    # What each stage of the project freezes on a person of the roster (party.freeze.mixin): their batch from
+    # the publication, what they did once the project is closed.
+    _party_freeze = {
+        state: ("project_id", "person_id", "batch_id", "identity", DELETE)
+        + (("refusal_reason", "exemplary", "exemplary_note", "resisting", "resisting_note")
+           if state == "closed" else ())
+        for state in ("published", "executing", "acceptance", "closed")
+    }
+    _party_freeze_state = "project_state"
     _description = "Mobilization Participant"
     _order = "project_id, batch_sequence, name, id"
 

@@ -4,10 +4,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import format_date
 
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import (
     WORKFLOW,
     check_flow_create,
     check_flow_write,
+    given_fields,
     in_workflow,
 )
 from odoo.addons.party_member_points.tools.clock import party_today
@@ -49,7 +51,27 @@ ROSTER_FIELDS = {"order", "date_start", "date_deadline", "organization_id"}
 APPROVAL_ACTIVITY = "party_mobilization.mail_activity_type_mobilization_approval"
 # Written by the workflow buttons only: approval by the town, vote, publication, execution, acceptance.
 FLOW_FIELDS = {"state", "approver_id", "approval_date", "passed_vote_id", "publish_date", "execution_start_date",
-               "acceptance_date", "close_date", "roster_date"}
+               "acceptance_date", "close_date", "roster_date", "direct_launch"}
+# The town committee's order of a direct start (S000: only the town committee, in very special cases): written by
+# an officer of the town (the parent organization) only, then carried out by its named action.
+TOWN_ORDER_FIELDS = {"town_order_ref", "town_order_date", "town_order_reason"}
+# What each state freezes (party.freeze.mixin): the plan the town approved, the plan put to the vote, the
+# published plan with its batches and roster, the whole record once closed.
+PLAN_FIELDS = ("name", "organization_id", "kind", "order", "order_reason", "description", "joint_meeting_date",
+               "date_start", "date_deadline", "rewards", "penalties", "stage_review_plan", "vote_majority")
+_DECIDED = PLAN_FIELDS + ("opinion_summary", DELETE)
+_PUBLISHED = _DECIDED + ("announce_broadcast", "announce_notice", "announce_board", "town_order_ref",
+                         "town_order_date", "town_order_reason", "rejection_reason", "batch_ids", "participant_ids",
+                         "vote_ids")
+PROJECT_FREEZE = {
+    "submitted": PLAN_FIELDS + (DELETE,),
+    "approved": PLAN_FIELDS + (DELETE,),
+    "opinions": ("organization_id", "kind", "vote_majority", DELETE),
+    "voting": _DECIDED,
+    "published": _PUBLISHED, "executing": _PUBLISHED, "acceptance": _PUBLISHED,
+    "closed": _PUBLISHED + ("acceptance_summary", "opinion_ids", "commendation_ids", "conversion_ids",
+                            "downgrade_ids"),
+}
 
 
 class PartyMobilizationProject(models.Model):
@@ -62,8 +84,9 @@ class PartyMobilizationProject(models.Model):
 
     _name = "party.mobilization.project"
     _description = "Ordered Mobilization Project"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
     _order = "date_start desc, id desc"
+    _party_freeze = PROJECT_FREEZE
 
     name = fields.Char(string="Title", required=True, tracking=True)
     reference = fields.Char(readonly=True, copy=False, default="/", index=True)
@@ -104,10 +127,14 @@ class PartyMobilizationProject(models.Model):
 
     # Direct launch ordered by the town committee (极特殊情况)
     direct_launch = fields.Boolean(
-        string="Direct Launch Ordered by the Town", tracking=True,
-        help="In very special cases the town committee orders the branch to start without the assembly vote.")
-    town_order_ref = fields.Char(string="Town Order Reference", tracking=True)
-    town_order_date = fields.Date(string="Town Order Date")
+        string="Direct Launch Ordered by the Town", tracking=True, readonly=True, copy=False,
+        help="In very special cases the town committee orders the branch to start without the assembly vote: set "
+             "by the town committee's “Order a Direct Launch” only.")
+    town_order_ref = fields.Char(string="Town Order Reference", tracking=True, copy=False)
+    town_order_date = fields.Date(string="Town Order Date", copy=False)
+    town_order_reason = fields.Text(
+        string="Reason for the Direct Launch", tracking=True, copy=False,
+        help="Why the conditions for the villagers' meeting are missing (written by the town committee).")
 
     state = fields.Selection(STATES, required=True, default="draft", tracking=True, index=True, copy=False)
     roster_frozen = fields.Boolean(compute="_compute_roster_frozen", store=True, index=True)
@@ -260,6 +287,10 @@ class PartyMobilizationProject(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         check_flow_create(self, vals_list, FLOW_FIELDS, "mobilization_state_change", {"state": "draft"})
+        if given_fields(vals_list, TOWN_ORDER_FIELDS) and not in_workflow(self.env, "mobilization_state_change"):
+            raise UserError(self.env._(
+                "The order of a direct launch is given by the town committee on the submitted plan, not when the "
+                "plan is created."))
         for vals in vals_list:
             if vals.get("reference", "/") == "/":
                 vals["reference"] = self.env["ir.sequence"].next_by_code("party.mobilization.project") or "/"
@@ -267,6 +298,8 @@ class PartyMobilizationProject(models.Model):
 
     def write(self, vals):
         check_flow_write(self, vals, FLOW_FIELDS, "mobilization_state_change")
+        if TOWN_ORDER_FIELDS & set(vals) and not in_workflow(self.env, "mobilization_state_change"):
+            self._check_town_officer()
         if set(vals) - CLOSED_WRITABLE and any(project.state == "closed" for project in self):
             raise UserError(self.env._("A closed mobilization project cannot be changed."))
         if ROSTER_FIELDS & set(vals) and any(project.roster_frozen for project in self) \
@@ -356,6 +389,8 @@ class PartyMobilizationProject(models.Model):
 
     # ------------------------------------------------------------------ approval by the town committee
     def _town_organization(self):
+        """The upper organization that decides for the village: its parent. A village without a parent cannot
+        decide for itself (S000: the town committee approves and orders)."""
         self.ensure_one()
         return self.organization_id._get_upper_organization()
 
@@ -379,6 +414,8 @@ class PartyMobilizationProject(models.Model):
         penalties, stage reviews; drawn up by the joint meeting of the three committees)."""
         self.ensure_one()
         missing = []
+        if not self.description or not self.description.striptags().strip():
+            missing.append(self.env._("the content of the project"))
         if not self.joint_meeting_date:
             missing.append(self.env._("the date of the joint meeting of the three committees"))
         if not (self.rewards or "").strip():
@@ -469,12 +506,24 @@ class PartyMobilizationProject(models.Model):
 
     # ------------------------------------------------------------------ publication
     def action_direct_launch(self):
+        """The town committee orders a direct start without the villagers' vote (S000: in very special cases,
+        when the conditions for the meeting are missing). Only an officer of the town (the parent organization)
+        takes this action, with the reference of its order and the reason; who, when and why go to the chatter."""
         self._check_state(DIRECT_LAUNCH_STATES, self.env._("launch directly"))
+        today = party_today(self)
         for project in self:
-            if not project.direct_launch or not (project.town_order_ref or "").strip():
+            if not (project.town_order_ref or "").strip() or not (project.town_order_reason or "").strip():
                 raise UserError(self.env._(
-                    "%s: a direct launch without the assembly vote needs the town committee's order: tick “Direct "
-                    "Launch Ordered by the Town” and give the reference of the order.", project.display_name))
+                    "%s: a direct launch without the assembly vote needs the town committee's order: the town "
+                    "committee gives the reference of its order and the reason why the villagers' meeting cannot "
+                    "be held.", project.display_name))
+        self._check_town_officer()
+        for project in self:
+            project._set_state(project.state, direct_launch=True, town_order_date=project.town_order_date or today)
+            project.message_post(body=self.env._(
+                "Direct launch ordered by the town committee: %(user)s on %(date)s, order %(ref)s. Reason: "
+                "%(reason)s", user=self.env.user.name, date=format_date(self.env, today),
+                ref=project.town_order_ref, reason=project.town_order_reason))
         self._publish()
         return True
 
@@ -677,6 +726,16 @@ class PartyMobilizationProject(models.Model):
 
     def _set_state(self, state, **values):
         self.with_context(mobilization_state_change=WORKFLOW).write(dict(values, state=state))
+
+    def action_reorder_batches(self, sequences, reason):
+        """Named workflow action of the town committee: change the order of the batches of a published plan
+        (``sequences``: ``{batch id: new number}``) with a reason recorded in the chatter."""
+        self._check_town_officer()
+        for project in self:
+            for batch in project.batch_ids.filtered(lambda b: b.id in sequences):
+                batch._party_amend({"sequence": sequences[batch.id]}, reason,
+                                   self.env._("Batch order changed by the town committee"))
+        return True
 
     # ------------------------------------------------------------------ reports and navigation
     def action_export_roster_xlsx(self):

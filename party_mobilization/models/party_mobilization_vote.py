@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
 from odoo.addons.party_member_points.tools.clock import party_today
 
@@ -29,7 +30,11 @@ class PartyMobilizationVote(models.Model):
 
     _name = "party.mobilization.vote"
     _description = "Mobilization Plan Vote"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "party.freeze.mixin"]
+    # What each state freezes (party.freeze.mixin): a confirmed vote decided the plan.
+    _party_freeze = {"confirmed": (
+        "project_id", "meeting_type", "date", "ballot", "eligible_count", "attendee_ids", "attendee_count", "votes_for",
+        "votes_against", "votes_abstain", "quorum", "majority", "minutes", DELETE)}
     _order = "date desc, id desc"
 
     project_id = fields.Many2one("party.mobilization.project", required=True, index=True, ondelete="cascade")

@@ -7,3 +7,4 @@ from . import test_reports
 from . import test_access_matrix
 from . import test_query_counts
 from . import test_procedures
+from . import test_decisions_stay

@@ -145,6 +145,7 @@ class MobilizationCase(TransactionCase):
             "rewards": "Commendation notice and points for exemplary members.",
             "penalties": "Below-standard conversion for members who resist.",
             "stage_review_plan": "Progress published on the village affairs board after each batch.",
+            "description": "<p>Reinforce the river dyke and clear the drains.</p>",
         }
         values.update(vals)
         return self.env["party.mobilization.project"].with_user(self.user_secretary).create(values)

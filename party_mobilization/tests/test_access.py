@@ -17,7 +17,7 @@ class TestMobilizationAccess(MobilizationCase):
             "name": "Drought relief", "organization_id": cls.village.id, "kind": "drought",
             "date_start": cls.today, "date_deadline": cls.today + relativedelta(years=1),
             "joint_meeting_date": cls.today, "rewards": "Points", "penalties": "Conversion",
-            "stage_review_plan": "Weekly",
+            "stage_review_plan": "Weekly", "description": "<p>Water the fields in turn.</p>",
         })
         cls.project._build_roster()
 

@@ -291,8 +291,9 @@ class TestForwardProject(MobilizationCase):
         project = self._new_project("emergency", date_deadline=self.today + relativedelta(days=5))
         project.action_build_roster()
         self._approve(project)
-        project.write({"direct_launch": True, "town_order_ref": "Town order 2026-7"})
-        project.action_direct_launch()
+        project.with_user(self.user_town).write({"town_order_ref": "Town order 2026-7",
+                                                 "town_order_reason": "Flood warning: no time for a meeting"})
+        project.with_user(self.user_town).action_direct_launch()
         project.action_start_execution()
         for batch in project.batch_ids.sorted("sequence"):
             batch.participant_ids.action_done()

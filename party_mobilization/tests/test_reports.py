@@ -20,12 +20,14 @@ class TestMobilizationReports(MobilizationCase):
             "name": "Flood season 2026", "organization_id": cls.village.id, "kind": "flood",
             "date_start": cls.today, "date_deadline": cls.today + relativedelta(years=1),
             "joint_meeting_date": cls.today, "rewards": "Commendation notices", "penalties": "Conversion",
-            "stage_review_plan": "After each batch", "direct_launch": True, "town_order_ref": "Town Order No. 3",
+            "stage_review_plan": "After each batch", "description": "<p>Flood season works</p>",
         })
         cls.project._build_roster()
         cls.project.with_user(cls.user_secretary).action_submit()
         cls.project.with_user(cls.user_town).action_approve()
-        cls.project.action_direct_launch()
+        cls.project.with_user(cls.user_town).write({"town_order_ref": "Town Order No. 3",
+                                                    "town_order_reason": "Flood season"})
+        cls.project.with_user(cls.user_town).action_direct_launch()
         cls.project.action_start_execution()
 
     def test_roster_xlsx(self):

@@ -50,12 +50,23 @@ class TestReverseProject(MobilizationCase):
 
         # ---- the town orders a direct launch: no vote, but the order reference is required
         self._approve(project)
-        project.direct_launch = True
-        with self.assertRaisesRegex(UserError, "reference"):
-            project.action_direct_launch()
+        # the village secretary can neither give the town's order nor carry it out
+        with self.assertRaisesRegex(UserError, "town committee"):
+            project.with_user(self.user_secretary).write({"town_order_ref": "Our own order"})
+        with self.assertRaisesRegex(UserError, "town committee"):
+            project.with_user(self.user_secretary).action_direct_launch()
+        with self.assertRaises(UserError):
+            project.with_user(self.user_secretary).write({"direct_launch": True})
+        town_project = project.with_user(self.user_town)
+        town_project.town_order_ref = "Town Committee Order [2026] No. 12"
+        with self.assertRaisesRegex(UserError, "reason"):
+            town_project.action_direct_launch()
         self.assertEqual(project.state, "approved")
-        project.town_order_ref = "Town Committee Order [2026] No. 12"
-        project.action_direct_launch()
+        town_project.town_order_reason = "The villagers are away for the harvest: no assembly can be held in time."
+        town_project.action_direct_launch()
+        self.assertTrue(project.direct_launch)
+        self.assertIn("Town Secretary", project.message_ids.filtered(
+            lambda m: "Direct launch ordered" in (m.body or "")).body)
         self.assertEqual(project.state, "published")
         self.assertFalse(project.vote_ids)
         self.assertIn("Announcement", project.message_ids[0].body)
