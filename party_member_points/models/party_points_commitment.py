@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools.clock import party_today
+from .party_freeze_mixin import DELETE
 from .party_workflow import WORKFLOW, check_flow_create, check_flow_write, in_workflow
 
 COMMITMENT_CATEGORIES = [
@@ -29,8 +30,16 @@ class PartyPointsCommitment(models.Model):
 
     _name = "party.points.commitment"
     _description = "Member Commitment"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
     _order = "year desc, member_id, id"
+    # decisions stay made (party.freeze.mixin): the member's text once submitted, the approval once approved, the
+    # review once reviewed; a submitted commitment is no longer deleted
+    _party_freeze = {
+        "submitted": ("name", "member_id", "year", "category", "description", "item_ids", DELETE),
+        "approved": ("name", "member_id", "year", "category", "description", "item_ids", DELETE),
+        "reviewed": ("name", "member_id", "year", "category", "description", "item_ids", "outcome", "review_note",
+                     DELETE),
+    }
 
     name = fields.Char(string="Commitment", required=True, tracking=True)
     member_id = fields.Many2one("party.member", string="Member", required=True, index=True, ondelete="cascade",

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .party_freeze_mixin import DELETE
 from .party_points_commitment import FLOW_KEY
 from .party_workflow import in_workflow
 
@@ -10,12 +11,20 @@ class PartyPointsCommitmentItem(models.Model):
 
     _name = "party.points.commitment.item"
     _description = "Commitment Item"
+    _inherit = ["party.freeze.mixin"]
     _order = "commitment_id, sequence, id"
+    _party_freeze_state = "commitment_state"
+    _party_freeze = {
+        "submitted": ("commitment_id", "name", "sequence", DELETE),
+        "approved": ("commitment_id", "name", "sequence", DELETE),
+        "reviewed": ("commitment_id", "name", "sequence", "kept", DELETE),
+    }
 
     commitment_id = fields.Many2one("party.points.commitment", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Item", required=True)
     kept = fields.Boolean(readonly=True)
+    commitment_state = fields.Selection(related="commitment_id.state", string="Commitment Status")
     company_id = fields.Many2one(related="commitment_id.company_id", store=True)
 
     @api.model_create_multi

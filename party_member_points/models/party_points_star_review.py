@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..tools.clock import party_today
 from .party_points_logic import publication_end_date, star_levels_needing_approval
+from .party_freeze_mixin import DELETE
 from .party_workflow import WORKFLOW, check_flow_create, check_flow_write, in_workflow
 
 # Fields the buttons write: never given by a user
@@ -26,8 +27,16 @@ class PartyPointsStarReview(models.Model):
 
     _name = "party.points.star.review"
     _description = "Star Rating Review"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
     _order = "year desc, organization_id"
+    # decisions stay made (party.freeze.mixin): the proposal and the meeting's vote once voted; the publication
+    # once published; everything once final
+    _party_freeze = {
+        "voted": ("organization_id", "year", "line_ids", *MEETING_FIELDS, DELETE),
+        "submitted": ("organization_id", "year", "line_ids", "publication_days", *MEETING_FIELDS, DELETE),
+        "published": ("organization_id", "year", "line_ids", "publication_days", *MEETING_FIELDS, DELETE),
+        "done": ("organization_id", "year", "line_ids", "publication_days", *MEETING_FIELDS, DELETE),
+    }
 
     name = fields.Char(compute="_compute_name", store=True)
     organization_id = fields.Many2one("party.organization", string="Branch", required=True, index=True,

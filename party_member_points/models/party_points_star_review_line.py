@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from .party_freeze_mixin import DELETE
 from .party_points_star_review import FLOW_KEY
 from .party_workflow import in_workflow
 
@@ -8,6 +9,14 @@ from .party_workflow import in_workflow
 class PartyPointsStarReviewLine(models.Model):
     _name = "party.points.star.review.line"
     _description = "Star Rating Review Line"
+    _inherit = ["party.freeze.mixin"]
+    _party_freeze_state = "review_state"
+    # the upper level changes the approved stars while it approves (submitted); frozen once published
+    _party_freeze = {
+        "voted": ("review_id", "approved_stars", DELETE),
+        "published": ("review_id", "approved_stars", DELETE),
+        "done": ("review_id", "approved_stars", DELETE),
+    }
     _order = "proposed_stars desc, total desc, id"
 
     review_id = fields.Many2one("party.points.star.review", required=True, ondelete="cascade", index=True)
@@ -19,6 +28,7 @@ class PartyPointsStarReviewLine(models.Model):
     approved_stars = fields.Integer(string="Approved Stars",
                                     help="The upper level may approve fewer stars than proposed, never more.")
     company_id = fields.Many2one(related="review_id.company_id", store=True)
+    review_state = fields.Selection(related="review_id.state", string="Star Rating Status")
 
     @api.model_create_multi
     def create(self, vals_list):
