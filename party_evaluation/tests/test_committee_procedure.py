@@ -117,9 +117,11 @@ class TestCommitteeProcedure(EvaluationCase):
         other_town = self.env["party.organization"].create({"name": "Other Town", "kind": "committee",
                                                             "secretary_id": other_upper.id})
         self.assertTrue(other_town)
-        for user in (self.user_secretary, other_upper):
-            with self.assertRaisesMsg(UserError, "Only the upper committee"):
-                low.with_user(user)._do_upper_ruling("basic", "warning_talk", "Worked hard at the flood")
+        with self.assertRaisesMsg(UserError, "Only the upper committee"):
+            low.with_user(self.user_secretary)._do_upper_ruling("basic", "warning_talk", "Worked hard at the flood")
+        with self.assertRaises(UserError):
+            low.with_user(other_upper)._do_upper_ruling("basic", "warning_talk", "Worked hard at the flood")
+        self.assertEqual(low.final_grade, "unqualified", "nothing was saved")
         wizard = self.env["party.evaluation.upper.ruling"].with_user(self.user_upper).create({
             "participant_id": low.id, "grade": "basic", "disposal": "warning_talk", "reason": " "})
         with self.assertRaisesMsg(UserError, "reason of the ruling"):
