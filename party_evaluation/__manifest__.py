@@ -30,6 +30,7 @@ probation decisions).
         "report/party_evaluation_tally_templates.xml",
         "report/party_evaluation_results_templates.xml",
         "report/party_evaluation_notice_templates.xml",
+        "report/party_evaluation_cadre_templates.xml",
         "wizard/party_evaluation_ballot_entry_views.xml",
         "wizard/party_evaluation_reason_wizard_views.xml",
         "wizard/party_evaluation_upper_ruling_views.xml",

@@ -96,6 +96,8 @@ class PartyEvaluationCampaign(models.Model):
     open_nomination_count = fields.Integer(string="Proposals to Answer", compute="_compute_open_nominations",
                                            groups="party_member_points.group_party_officer")
     excellent_under_quota = fields.Boolean(compute="_compute_excellent_under_quota")
+    cadre_tally_ids = fields.One2many("party.evaluation.cadre.tally", "campaign_id", string="Village Cadres",
+                                      groups="party_member_points.group_party_officer")
     hearing_pending_count = fields.Integer(string="Still to Hear", compute="_compute_hearing_pending",
                                            groups="party_member_points.group_party_officer")
     upper_talk_pending_count = fields.Integer(string="Upper Talks to Record", compute="_compute_upper_talk_pending",
@@ -791,6 +793,16 @@ class PartyEvaluationCampaign(models.Model):
             campaign._evaluated()._system().write({"committee_grade": False, "override_reason": False,
                                                    "disposal": False})
             campaign._system().write({"state": "proposal"})
+        return True
+
+    def action_load_cadre_tallies(self):
+        """One line per party member village cadre of the branch for the separate ballot form (seed 002-J)."""
+        Tally = self.env["party.evaluation.cadre.tally"]
+        for campaign in self:
+            cadres = campaign.participant_ids.filtered("is_village_cadre") - campaign.cadre_tally_ids.participant_id
+            if not cadres and not campaign.cadre_tally_ids:
+                raise UserError(self.env._("%s lists no village cadre.", campaign.organization_id.name))
+            Tally.create([{"campaign_id": campaign.id, "participant_id": p.id} for p in cadres])
         return True
 
     def action_open_grading(self):

@@ -22,7 +22,6 @@ class PartyEvaluationNomination(models.Model):
     _rec_name = "participant_id"
 
     campaign_id = fields.Many2one("party.evaluation.campaign", required=True, ondelete="cascade", index=True)
-    campaign_state = fields.Selection(related="campaign_id.state")
     company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
     organization_id = fields.Many2one(related="campaign_id.organization_id", store=True, index=True)
     participant_id = fields.Many2one(

@@ -253,3 +253,29 @@ class TestCommitteeProcedure(EvaluationCase):
         self.assertIn("assigned work", line.proposal_note)
         self.assertFalse(self.env["party.member"]._assigned_work_refused(refused, self.today, self.today),
                          "without records of assignments nobody is reported")
+
+    # ------------------------------------------------------------------ item 1: village cadres' own form
+    def test_village_cadres_appraised_on_their_own_form(self):
+        self.members[EXCELLENT[0]].is_village_cadre = True
+        campaign = self._campaign()
+        campaign.action_load_members()
+        with self.assertRaisesMsg(UserError, "during the vote or after it"):
+            self.env["party.evaluation.cadre.tally"].create({
+                "campaign_id": campaign.id, "participant_id": self._participant(campaign, EXCELLENT[0]).id})
+        self._to_voting(campaign)
+        campaign.action_load_cadre_tallies()
+        cadre = campaign.cadre_tally_ids.filtered(lambda t: t.member_id == self.members[EXCELLENT[0]])
+        self.assertTrue(cadre)
+        present = campaign.present_count + campaign.mass_reps_present
+        with self.assertRaisesMsg(ValidationError, "are present"):
+            cadre.write({"excellent": present, "qualified": 1})
+        cadre.write({"excellent": 20, "qualified": 10, "basic": 5, "unqualified": 3})
+        self.assertEqual(cadre.votes, 38)
+        self.assertAlmostEqual(cadre.qualified_share, 30 / 38, places=4)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "party_evaluation.action_report_cadre_tally", campaign.ids)[0].decode()
+        self.assertIn(self.members[EXCELLENT[0]].name, html)
+        ballot = self.env["ir.actions.report"]._render_qweb_html(
+            "party_evaluation.action_report_cadre_ballot", campaign.ids)[0].decode()
+        self.assertIn(self.members[EXCELLENT[0]].name, ballot)
+        self.assertNotIn(self.members[LOW].name + "<", ballot)
