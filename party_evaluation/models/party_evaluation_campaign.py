@@ -961,7 +961,11 @@ class PartyEvaluationCampaign(models.Model):
             open_talks = campaign.participant_ids.filtered(
                 lambda p: p.disposal == "warning_talk" and not p.disposal_done)
             not_started = campaign.rectification_ids.filtered(lambda r: r.state == "draft")
+            persuading = campaign.participant_ids.filtered(
+                lambda p: p.disposal == "persuade" and not p.persuasion_outcome)
             problems = []
+            if persuading:
+                problems.append(self.env._("Persuasions to leave without their outcome: %s", _names(persuading)))
             if open_talks:
                 problems.append(self.env._("Warning talks not held yet: %s", _names(open_talks)))
             if not_started:

@@ -231,6 +231,8 @@ class TestCommitteeProcedure(EvaluationCase):
         self.assertTrue(self.members[LOW].activity_ids.filtered(lambda a: a.summary == "Persuade to leave the party"))
         with self.assertRaisesMsg(UserError, "no persuasion"):
             self._participant(campaign, SANCTIONED).action_persuasion_refused()
+        with self.assertRaisesMsg(UserError, "Persuasions to leave without their outcome"):
+            campaign.action_close()
         low.action_persuasion_refused()
         self.assertEqual(self.members[LOW].status, "removed")
         self.assertIn("劝而不退", self.members[LOW].status_reason)
