@@ -11,3 +11,6 @@ from . import party_member
 from . import party_organization
 from . import party_evaluation_demo_loader
 from . import hr_employee
+from . import party_evaluation_nomination
+from . import report_grade_notice
+from . import party_evaluation_cadre_tally

@@ -196,3 +196,39 @@ def self_evaluation_exemption(age, is_frail):
 def split_in_groups(attending, split_size=30):
     """Branches with many members hold the analysis and peer discussion in party groups (S000: 30)."""
     return bool(split_size) and attending >= split_size
+
+
+# ---------------------------------------------------------------------- committee procedure (issue 17)
+NOMINATION_PROPOSERS = [
+    ("members", "Ten or More Members"),
+    ("masses", "Ten or More Mass Representatives"),
+    ("upper", "Upper Organization"),
+    ("department", "Functional Department"),
+    ("committee", "Branch Committee"),
+]
+# S000 一.7: 10名以上党员或群众代表可向支委会提议不合格党员名单
+NOMINATION_MIN_PROPOSERS = 10
+# S000 一.3: 张贴党员名单(公示时间不少于3天)
+LIST_POSTING_MIN_DAYS = 3
+
+
+def nomination_proposers_valid(kind, count):
+    """A joint proposal by members or mass representatives needs ten or more of them (S000: 上级党组织、相关职能
+    部门以及10名以上党员或群众代表可向支委会提议不合格党员名单); the upper organization, a department or the
+    committee itself propose as bodies."""
+    if kind in ("members", "masses"):
+        return (count or 0) >= NOMINATION_MIN_PROPOSERS
+    return True
+
+
+def list_posted_in_time(posted, meeting, days=LIST_POSTING_MIN_DAYS):
+    """The list of the members to be evaluated is posted at least ``days`` days before the meeting
+    (S000: 通过张贴党员名单(公示时间不少于3天) ... 征求群众意见)."""
+    if not posted or not meeting:
+        return False
+    return (meeting - posted).days >= days
+
+
+def excellent_below_minimum(excellent, minimum):
+    """Fewer members graded Excellent than the campaign's minimum share asks for: warned before the resolution."""
+    return excellent < minimum

@@ -105,6 +105,21 @@ class PartyEvaluationCampaign(models.Model):
     meeting_location = fields.Char()
     notice_date = fields.Date(string="Written Notice Date", tracking=True,
                               help="Day the written notice of the meeting was given to the members.")
+    list_posted_date = fields.Date(
+        string="Member List Posted on", tracking=True,
+        help="Day the list of the members to be evaluated was posted (公示) to collect the opinions of the public: "
+             "at least 3 days before the meeting (seed 000 一.3).")
+    nomination_ids = fields.One2many("party.evaluation.nomination", "campaign_id", string="Unqualified Proposals",
+                                     groups="party_member_points.group_party_officer")
+    open_nomination_count = fields.Integer(string="Proposals to Answer", compute="_compute_open_nominations",
+                                           groups="party_member_points.group_party_officer")
+    excellent_under_quota = fields.Boolean(compute="_compute_excellent_under_quota")
+    cadre_tally_ids = fields.One2many("party.evaluation.cadre.tally", "campaign_id", string="Village Cadres",
+                                      groups="party_member_points.group_party_officer")
+    hearing_pending_count = fields.Integer(string="Still to Hear", compute="_compute_hearing_pending",
+                                           groups="party_member_points.group_party_officer")
+    upper_talk_pending_count = fields.Integer(string="Upper Talks to Record", compute="_compute_upper_talk_pending",
+                                              groups="party_member_points.group_party_officer")
     plan_submit_date = fields.Date(readonly=True, copy=False)
     plan_approval_date = fields.Date(readonly=True, copy=False, tracking=True)
     plan_approver_id = fields.Many2one("res.users", string="Plan Approved by", readonly=True, copy=False)
@@ -282,6 +297,37 @@ class PartyEvaluationCampaign(models.Model):
             campaign.excellent_min = minimum
             campaign.excellent_max = maximum
             campaign.excellent_over_quota = campaign.excellent_count > maximum
+
+    @api.depends("nomination_ids.answer")
+    def _compute_open_nominations(self):
+        for campaign in self:
+            campaign.open_nomination_count = len(campaign.nomination_ids.filtered(lambda n: not n.answer))
+
+    @api.depends("excellent_count", "excellent_min", "state")
+    def _compute_excellent_under_quota(self):
+        for campaign in self:
+            campaign.excellent_under_quota = campaign.state in ("proposal", "hearing") and \
+                rules.excellent_below_minimum(campaign.excellent_count, campaign.excellent_min)
+
+    @api.depends("participant_ids.heard", "participant_ids.committee_grade", "participant_ids.disposal")
+    def _compute_hearing_pending(self):
+        for campaign in self:
+            campaign.hearing_pending_count = len(campaign._hearing_pending())
+
+    @api.depends("participant_ids.final_grade", "participant_ids.upper_talk_kind")
+    def _compute_upper_talk_pending(self):
+        for campaign in self:
+            campaign.upper_talk_pending_count = len(campaign._upper_talk_pending())
+
+    def _hearing_pending(self):
+        """Members who must still be heard (听取本人意见) before the resolution."""
+        self.ensure_one()
+        return self.participant_ids.filtered(lambda p: p._needs_hearing() and not p.heard)
+
+    def _upper_talk_pending(self):
+        """Members graded Unqualified with whom the upper committee has not recorded a talk or forum yet."""
+        self.ensure_one()
+        return self.participant_ids.filtered(lambda p: p.final_grade == "unqualified" and not p.upper_talk_kind)
 
     @api.depends("ballot_ids.spoiled", "ballot_ids.voter_type", "ballot_ids.round", "round")
     def _compute_ballot_counts(self):
@@ -605,6 +651,10 @@ class PartyEvaluationCampaign(models.Model):
                                        days=self.approval_lead_days))
         if self.meeting_date and today < self.meeting_date:
             problems.append(self.env._("The meeting is planned for %s.", self.meeting_date))
+        if not rules.list_posted_in_time(self.list_posted_date, self.meeting_date):
+            problems.append(self.env._(
+                "The list of the members to be evaluated must be posted at least %(days)s days before the meeting "
+                "(posted on: %(posted)s).", days=rules.LIST_POSTING_MIN_DAYS, posted=self.list_posted_date or "-"))
         if not rules.notice_in_time(self.notice_date, self.meeting_date, self.notice_lead_days):
             problems.append(self.env._(
                 "The written notice must be given at least %(days)s days before the meeting (notice date: %(notice)s).",
@@ -825,17 +875,35 @@ class PartyEvaluationCampaign(models.Model):
 
     # ------------------------------------------------------------------ determination
     def action_propose(self):
-        """Tallied → committee proposal: the committee starts from the rule-based proposals."""
+        """Tallied → committee proposal: the committee grades each member on its grading screen, with the vote,
+        the points and the grounds in view; neither the suggested grades nor a disposal are filled in for it."""
         self._check_state("tallied")
         for campaign in self:
-            for participant in campaign._evaluated():
-                participant._system().write({
-                    "committee_grade": participant.proposed_grade,
-                    "override_reason": False,
-                    "disposal": participant._default_disposal(),
-                })
+            campaign._evaluated()._system().write({"committee_grade": False, "override_reason": False,
+                                                   "disposal": False})
             campaign._system().write({"state": "proposal"})
         return True
+
+    def action_load_cadre_tallies(self):
+        """One line per party member village cadre of the branch for the separate ballot form (seed 002-J)."""
+        Tally = self.env["party.evaluation.cadre.tally"]
+        for campaign in self:
+            cadres = campaign.participant_ids.filtered("is_village_cadre") - campaign.cadre_tally_ids.participant_id
+            if not cadres and not campaign.cadre_tally_ids:
+                raise UserError(self.env._("%s lists no village cadre.", campaign.organization_id.name))
+            Tally.create([{"campaign_id": campaign.id, "participant_id": p.id} for p in cadres])
+        return True
+
+    def action_open_grading(self):
+        """The committee's grading screen: one line per member with votes, shares, points, grounds, grade,
+        disposal and reason, and the hearing of those who need it."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("party_evaluation.party_evaluation_grading_action")
+        action["domain"] = ["&", ("campaign_id", "=", self.id), "|", ("evaluated", "=", True),
+                            ("is_probationary", "=", True)]
+        action["context"] = {"default_campaign_id": self.id}
+        action["display_name"] = self.env._("Committee Grading – %s", self.name)
+        return action
 
     def _proposal_problems(self):
         self.ensure_one()
@@ -877,6 +945,16 @@ class PartyEvaluationCampaign(models.Model):
         for campaign in self:
             campaign._raise_problems(self.env._("The proposal is not complete:"), campaign._proposal_problems())
             campaign._check_excellent_quota()
+            unanswered = campaign.nomination_ids.filtered(lambda n: not n.answer)
+            if unanswered:
+                raise UserError(self.env._(
+                    "The committee must answer each proposal of an Unqualified grade before the resolution: %s",
+                    _names(unanswered.participant_id)))
+            if rules.excellent_below_minimum(campaign.excellent_count, campaign.excellent_min):
+                campaign.message_post(body=self.env._(
+                    "Warning: %(count)s members graded Excellent, fewer than the minimum of %(min)s (%(share)s %%).",
+                    count=campaign.excellent_count, min=campaign.excellent_min,
+                    share=round(campaign.excellent_min_share * 100)))
             not_heard = campaign.participant_ids.filtered(lambda p: p._needs_hearing() and not p.heard)
             if not_heard:
                 raise UserError(self.env._(
@@ -899,6 +977,15 @@ class PartyEvaluationCampaign(models.Model):
                                 "%(unq)s Unqualified.", exc=campaign.excellent_count, qual=campaign.qualified_count,
                                 basic=campaign.basic_count, unq=campaign.unqualified_count),
                 user_id=campaign._upper_user().id)
+            unqualified = campaign.participant_ids.filtered(lambda p: p.final_grade == "unqualified")
+            if unqualified:
+                campaign.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Talk with the Unqualified members and hold a forum"),
+                    note=self.env._("Before approving, talk with each member graded Unqualified and hold a forum "
+                                    "with committee members, members and mass representatives: %s",
+                                    _names(unqualified)),
+                    user_id=campaign._upper_user().id)
         return True
 
     def action_approve_results(self):
@@ -906,6 +993,11 @@ class PartyEvaluationCampaign(models.Model):
         self._check_upper()
         for campaign in self:
             campaign._check_excellent_quota()
+            no_talk = campaign._upper_talk_pending()
+            if no_talk:
+                raise UserError(self.env._(
+                    "Before approving an Unqualified result the upper committee talks with the member or holds a "
+                    "forum (seed 000): record it for %s", _names(no_talk)))
             campaign._system().write({"state": "upper_approved", "result_approval_date": self._today(),
                             "result_approver_id": self.env.user.id, "send_back_reason": False})
             campaign.activity_feedback(["party_evaluation.mail_activity_type_result_approval"],
@@ -958,7 +1050,11 @@ class PartyEvaluationCampaign(models.Model):
             open_talks = campaign.participant_ids.filtered(
                 lambda p: p.disposal == "warning_talk" and not p.disposal_done)
             not_started = campaign.rectification_ids.filtered(lambda r: r.state == "draft")
+            persuading = campaign.participant_ids.filtered(
+                lambda p: p.disposal == "persuade" and not p.persuasion_outcome)
             problems = []
+            if persuading:
+                problems.append(self.env._("Persuasions to leave without their outcome: %s", _names(persuading)))
             if open_talks:
                 problems.append(self.env._("Warning talks not held yet: %s", _names(open_talks)))
             if not_started:
@@ -1014,10 +1110,19 @@ class PartyEvaluationCampaign(models.Model):
 
     def action_print_grade_notices(self):
         self.ensure_one()
+        self._check_notices_printable()
         participants = self.participant_ids.filtered(lambda p: p.final_grade in ("basic", "unqualified"))
         if not participants:
             raise UserError(self.env._("No member was graded Basically Qualified or Unqualified."))
         return self.env.ref("party_evaluation.action_report_grade_notice").report_action(participants)
+
+    def _check_notices_printable(self):
+        """Grade notices state the approved result: printed only once the upper committee approved it."""
+        for campaign in self:
+            if campaign.state not in ("upper_approved", "published", "closed"):
+                raise UserError(self.env._(
+                    "%s: grade notices are printed once the upper committee has approved the results.",
+                    campaign.name))
 
     def _tally_xlsx_sheets(self):
         """Tally sheet (计票汇总表) and, once graded, the results list as XLSX sheets, with the columns of the

@@ -89,7 +89,8 @@ class PartyEvaluationDemoLoader(models.AbstractModel):
         # the meeting is held today: the plan was approved and the written notice given in time
         campaign._system().write({
             "meeting_date": today, "plan_submit_date": today - relativedelta(days=20),
-            "plan_approval_date": today - relativedelta(days=15), "notice_date": today - relativedelta(days=7)})
+            "plan_approval_date": today - relativedelta(days=15), "notice_date": today - relativedelta(days=7),
+            "list_posted_date": today - relativedelta(days=10)})
         campaign.action_start_meeting()
         absent = campaign.participant_ids.filtered(lambda p: p.member_id.veto_candidate)[:1]
         for participant in attending:

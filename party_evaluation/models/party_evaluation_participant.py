@@ -12,6 +12,8 @@ from odoo.addons.party_member_points.tools.clock import party_today
 from . import evaluation_rules as rules
 
 OFFICER = "party_member_points.group_party_officer"
+# Recorded by the upper committee while it reviews the results (talks or a forum with the Unqualified members).
+UPPER_TALK_FIELDS = {"upper_talk_kind", "upper_talk_date", "upper_talk_note"}
 
 DISPOSALS = [
     ("warning_talk", "Warning Talk"),
@@ -20,10 +22,14 @@ DISPOSALS = [
     ("removal", "Removal from the Party"),
     ("extend_probation", "Extend Probation"),
     ("cancel_probation", "Cancel Probationary Membership"),
+    ("withdrawal", "Withdrawal at Own Request"),
 ]
 DISPOSALS_BY_GRADE = {
-    "basic": {"warning_talk", "rectification"},
-    "unqualified": {"rectification", "persuade", "removal"},
+    # S000 ②: 对主动要求退党的党员,要经支部大会讨论后予以除名 (whatever the grade)
+    "excellent": {"withdrawal"},
+    "qualified": {"withdrawal"},
+    "basic": {"warning_talk", "rectification", "withdrawal"},
+    "unqualified": {"rectification", "persuade", "removal", "withdrawal"},
 }
 PROBATION_DISPOSALS = {"extend_probation", "cancel_probation"}
 
@@ -41,6 +47,7 @@ EDITABLE_IN_STATES = {
     frozenset({"committee_grade", "override_reason", "disposal", "extension_months", "grade_reason"}):
         {"proposal", "hearing"},
     frozenset({"heard", "heard_date", "member_statement"}): {"hearing"},
+    frozenset(UPPER_TALK_FIELDS): {"upper_review"},
 }
 CAMPAIGN_STATES = ("draft", "submitted", "approved", "preparation", "meeting", "voting", "tallied", "proposal",
                    "hearing", "resolution", "upper_review", "upper_approved", "published", "closed", "cancelled")
@@ -60,6 +67,7 @@ SYSTEM_FIELDS = {
     "sanctioned_recently", "veto", "proposed_grade", "proposal_rule", "proposal_note", "final_grade", "points_posted",
     "points_awarded", "disposal_done", "disposal_date", "exclusion_state", "exclusion_decided_by_id",
     "exclusion_decision_date", "rectification_id", "is_probationary", "campaign_id", "member_id",
+    "upper_ruling_reason", "upper_ruled_by_id", "persuasion_outcome",
 }
 
 
@@ -197,6 +205,31 @@ class PartyEvaluationParticipant(models.Model):
     points_posted = fields.Boolean(readonly=True, groups=OFFICER)
     points_awarded = fields.Float(readonly=True, groups=OFFICER)
 
+    # Committee procedure (issue 17)
+    share_with_basic = fields.Float(
+        string="Qualified Share incl. Basic", compute="_compute_share_with_basic", groups=OFFICER,
+        help="Share of the valid ballots of members and public graded Excellent, Qualified or Basically Qualified "
+             "(seed 000's ballot has two grades: qualified or not).")
+    needs_hearing = fields.Boolean(
+        string="Needs Hearing", compute="_compute_needs_hearing", search="_search_needs_hearing", groups=OFFICER,
+        help="Facing a grade of Basically Qualified or Unqualified, or a probation decision: heard before the "
+             "resolution (听取本人意见).")
+    nomination_ids = fields.One2many("party.evaluation.nomination", "participant_id", string="Proposals",
+                                     groups=OFFICER)
+    nomination_count = fields.Integer(string="Unqualified Proposals", compute="_compute_nomination_count",
+                                      groups=OFFICER)
+    upper_talk_kind = fields.Selection(
+        [("talk", "Individual Talk"), ("forum", "Forum (座谈会)")], string="Upper Committee's Talk", groups=OFFICER,
+        help="Before approving an Unqualified result the upper committee talks with the member and holds a forum "
+             "with committee members, members and mass representatives (seed 000 四.1).")
+    upper_talk_date = fields.Date(groups=OFFICER)
+    upper_talk_note = fields.Text(string="Talk Record", groups=OFFICER)
+    upper_ruling_reason = fields.Text(string="Upper Committee's Ruling", readonly=True, groups=OFFICER)
+    upper_ruled_by_id = fields.Many2one("res.users", string="Ruled by", readonly=True, groups=OFFICER)
+    persuasion_outcome = fields.Selection(
+        [("left", "Left the Party"), ("refused", "Refused: Removed")], readonly=True, groups=OFFICER,
+        help="劝而不退的予以除名 (seed 000 ④⑥): a member persuaded to leave who refuses is removed.")
+
     _sql_constraints = [
         ("campaign_member_uniq", "unique(campaign_id, member_id)", "A member is listed once per campaign."),
     ]
@@ -264,6 +297,32 @@ class PartyEvaluationParticipant(models.Model):
                     totals[(year, member.id)] = total
         for participant in self:
             participant.year_points = totals.get((participant.year, participant.member_id.id), 0.0)
+
+    @api.depends("member_excellent", "member_qualified", "member_basic", "member_unqualified", "member_abstain",
+                 "public_excellent", "public_qualified", "public_basic", "public_unqualified", "public_abstain")
+    def _compute_share_with_basic(self):
+        for p in self:
+            both = [p[f"member_{g}"] + p[f"public_{g}"]
+                    for g in ("excellent", "qualified", "basic", "unqualified", "abstain")]
+            p.share_with_basic = rules.qualified_share(*both, basic_counts=True)
+
+    @api.depends("evaluated", "committee_grade", "disposal")
+    def _compute_needs_hearing(self):
+        for participant in self:
+            participant.needs_hearing = participant._needs_hearing()
+
+    def _search_needs_hearing(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on “Needs Hearing”."))
+        domain = ["|", "&", ("evaluated", "=", True), ("committee_grade", "in", ("basic", "unqualified")),
+                  ("disposal", "in", list(PROBATION_DISPOSALS))]
+        return domain if (operator == "=") == value else ["!"] + domain
+
+    def _compute_nomination_count(self):
+        counts = dict(self.env["party.evaluation.nomination"]._read_group(
+            [("participant_id", "in", self.ids)], ["participant_id"], ["__count"]))
+        for participant in self:
+            participant.nomination_count = counts.get(participant, 0)
 
     # ------------------------------------------------------------------ constraints
     @api.constrains("committee_grade", "override_reason", "proposed_grade")
@@ -394,6 +453,8 @@ class PartyEvaluationParticipant(models.Model):
     def write(self, vals):
         if not in_workflow(self.env, "evaluation_system"):
             self._check_editable(set(vals))
+            if set(vals) & UPPER_TALK_FIELDS:
+                self.campaign_id._check_upper()
             if "exclusion_reason" in vals:
                 vals = dict(vals, exclusion_state="proposed" if vals["exclusion_reason"] else "none",
                             exclusion_decided_by_id=False, exclusion_decision_date=False)
@@ -519,7 +580,8 @@ class PartyEvaluationParticipant(models.Model):
             sanctioned = any(rules.sanction_forces_unqualified(s.sanction_type, s.date_start, reference,
                                                                campaign.sanction_years)
                              for s in member.sanction_ids)
-            veto = member.id in grounds
+            veto = member.id in grounds or self.env["party.member"]._assigned_work_refused(
+                member, reference - relativedelta(months=12), reference)
             totals = [participant[f"member_{g}"] + participant[f"public_{g}"]
                       for g in ("excellent", "qualified", "basic", "unqualified", "abstain")]
             grade, rule = rules.proposed_grade(
@@ -658,7 +720,15 @@ class PartyEvaluationParticipant(models.Model):
                 member._set_status("removed", today, reason)
                 vals["disposal_done"] = True
             elif disposal == "persuade":
-                member._set_status("persuaded_out", today, reason)
+                # the member is persuaded first; the outcome (left, or refused and removed) is recorded after
+                member.activity_schedule(
+                    "mail.mail_activity_data_todo", date_deadline=today + relativedelta(days=30),
+                    summary=self.env._("Persuade to leave the party"),
+                    note=self.env._("%(name)s: persuade them to leave the party; a member who refuses is removed "
+                                    "(劝而不退的予以除名).", name=member.name),
+                    user_id=campaign.organization_id._get_responsible_user().id)
+            elif disposal == "withdrawal":
+                member._set_status("withdrew", today, reason)
                 vals["disposal_done"] = True
             elif disposal == "extend_probation":
                 member._extend_probation(participant.extension_months, reason)
@@ -733,3 +803,80 @@ class PartyEvaluationParticipant(models.Model):
             "and the public and your performance during the year, has graded you %(grade)s. The branch resolution "
             "was approved by the upper committee on %(date)s.", campaign=campaign.name, grade=self._grade_label(),
             date=format_date(self.env, campaign.result_approval_date) if campaign.result_approval_date else "-")
+
+    # ------------------------------------------------------------------ committee procedure (issue 17)
+    def action_adopt_suggestion(self):
+        """The committee adopts the suggested grade for the selected members, one decision per member it looks at
+        on the grading screen; the disposal is never preselected."""
+        for participant in self:
+            if participant.campaign_id.state not in ("proposal", "hearing"):
+                raise UserError(self.env._("The committee grades the members while it decides (proposal or "
+                                           "hearing)."))
+            if not participant.evaluated or not participant.proposed_grade:
+                raise UserError(self.env._("%s has no suggested grade.", participant.member_id.name))
+        for participant in self:
+            participant.write({"committee_grade": participant.proposed_grade, "override_reason": False})
+        return True
+
+    def action_open_upper_ruling(self):
+        self.ensure_one()
+        self.campaign_id._check_upper()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Upper Committee's Ruling"),
+            "res_model": "party.evaluation.upper.ruling",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_participant_id": self.id},
+        }
+
+    def _do_upper_ruling(self, grade, disposal, reason):
+        """The upper committee sets the grade and the disposal itself after its review (seed 000 四.1: 上级党组织
+        ... 有权 ... 直接作出认定结果和处置决定). Only an upper user of the real parent organization, with a
+        reason; the branch's resolution stays in the chatter."""
+        self.ensure_one()
+        campaign = self.campaign_id
+        campaign._check_upper()
+        if campaign.state != "upper_review":
+            raise UserError(self.env._("The upper committee rules while it reviews the results."))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Write the reason of the ruling."))
+        if not self.evaluated and grade:
+            raise UserError(self.env._("%s is not evaluated.", self.member_id.name))
+        grades = dict(rules.GRADES)
+        before = grades.get(self.final_grade, "-")
+        self._system().write({"final_grade": grade, "disposal": disposal or False, "upper_ruling_reason": reason,
+                              "upper_ruled_by_id": self.env.user.id})
+        campaign._check_excellent_quota()
+        campaign.message_post(body=self.env._(
+            "The upper committee ruled on %(name)s: %(before)s → %(after)s. Reason: %(reason)s",
+            name=self.member_id.name, before=before, after=grades.get(grade, "-"), reason=reason))
+        return True
+
+    def _persuasion_outcome(self, outcome):
+        """Outcome of a persuasion to leave (seed 000 ④⑥: 劝告退党,劝而不退的予以除名)."""
+        today = party_today(self)
+        for participant in self:
+            if participant.disposal != "persuade" or participant.campaign_id.state not in ("published", "closed") \
+                    or participant.persuasion_outcome:
+                raise UserError(self.env._("%s has no persuasion to leave waiting for its outcome.",
+                                           participant.member_id.name))
+            if not self.env.user._party_can_manage(participant.organization_id):
+                raise UserError(self.env._("Only an officer of %s records this outcome.",
+                                           participant.organization_id.name))
+            member = participant.member_id
+            if outcome == "left":
+                member._set_status("persuaded_out", today, self.env._("Persuaded to leave the party after the "
+                                                                      "democratic evaluation"))
+            else:
+                member._set_status("removed", today, self.env._("Persuaded to leave the party and refused: removed "
+                                                                 "(劝而不退的予以除名)"))
+            participant._system().write({"persuasion_outcome": outcome, "disposal_done": True,
+                                         "disposal_date": today})
+        return True
+
+    def action_persuasion_left(self):
+        return self._persuasion_outcome("left")
+
+    def action_persuasion_refused(self):
+        return self._persuasion_outcome("refused")

@@ -9,3 +9,4 @@ from . import test_access_matrix
 from . import test_secrecy_integrity
 from . import test_query_counts
 from . import test_decisions_stay
+from . import test_committee_procedure

@@ -124,15 +124,39 @@ class EvaluationCase(TransactionCase):
         attending.filtered(lambda p: p.evaluated and p.self_eval_state == "pending").write(
             {"self_eval_state": "submitted", "self_evaluation": "Party-spirit analysis"})
         campaign.notice_date = self.today
+        campaign.list_posted_date = self.today
+        return campaign
+
+    def _committee_grades(self, campaign):
+        """The committee grades every member on its grading screen: it adopts the suggested grades and chooses
+        the disposals itself (removal for the six-month ground, rectification for the other Unqualified, a
+        warning talk for Basically Qualified)."""
+        evaluated = campaign.participant_ids.filtered("evaluated")
+        evaluated.action_adopt_suggestion()
+        for participant in evaluated:
+            if participant.proposal_rule == "veto":
+                participant.disposal = "removal"
+            elif participant.proposal_rule != "sanction" and participant.committee_grade in ("basic", "unqualified"):
+                participant.disposal = {"basic": "warning_talk", "unqualified": "rectification"}[
+                    participant.committee_grade]
+        return campaign
+
+    def _upper_talks(self, campaign):
+        """The upper committee records its talks with the members graded Unqualified."""
+        unqualified = campaign.participant_ids.filtered(lambda p: p.final_grade == "unqualified")
+        unqualified.with_user(self.user_upper).write({"upper_talk_kind": "talk", "upper_talk_date": self.today,
+                                                      "upper_talk_note": "Heard the member's explanation"})
         return campaign
 
     def _tallied_to_published(self, campaign):
         """Proposal, hearing of those who need it, resolution, upper approval and publication."""
         campaign.action_propose()
+        self._committee_grades(campaign)
         campaign.action_hear()
         campaign.participant_ids.filtered(lambda p: p._needs_hearing()).write({"heard": True})
         campaign.action_resolve()
         campaign.action_submit_results()
+        self._upper_talks(campaign)
         campaign.with_user(self.user_upper).action_approve_results()
         campaign.action_publish()
         return campaign

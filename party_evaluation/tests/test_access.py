@@ -123,8 +123,9 @@ class TestConfidentiality(EvaluationCase):
         report = self.env.ref("party_evaluation.action_report_tally")
         self.assertEqual(report.paperformat_id.format, "A4")
         low = campaign.participant_ids.filtered(lambda p: p.proposed_grade == "unqualified")[:1]
-        html, _kind = Report._render_qweb_html("party_evaluation.action_report_grade_notice", low.ids)
-        self.assertIn(low.member_id.name, html.decode())
+        # a grade notice states the approved result: refused before the upper committee's approval
+        with self.assertRaisesMsg(UserError, "once the upper committee has approved"):
+            Report._render_qweb_html("party_evaluation.action_report_grade_notice", low.ids)
 
     def test_views_open_for_each_role(self):
         """The screens of each menu load for the roles that reach them."""

@@ -177,6 +177,9 @@ class TestCompleteCampaign(EvaluationCase):
         # ---------------------------------------------------------- committee proposal
         campaign.action_propose()
         self.assertEqual(campaign.state, "proposal")
+        self.assertFalse(veto.committee_grade, "the committee grades each member itself")
+        self.assertFalse(veto.disposal, "no disposal is preselected")
+        self._committee_grades(campaign)
         self.assertEqual(veto.committee_grade, "unqualified")
         self.assertEqual(veto.disposal, "removal", "six-month veto: removal whatever the vote")
         self.assertEqual(low.disposal, "rectification")
@@ -246,6 +249,7 @@ class TestCompleteCampaign(EvaluationCase):
         (low | basic | sanctioned | veto | overridden | probationary | cancelled).write({"heard": True})
         campaign.action_resolve()
         campaign.action_submit_results()
+        self._upper_talks(campaign)
         campaign.with_user(self.user_upper).action_approve_results()
         self.assertEqual(campaign.state, "upper_approved")
         self.assertEqual(campaign.result_approver_id, self.user_upper)
@@ -327,6 +331,7 @@ class TestRedoVote(EvaluationCase):
     def _to_upper_review(self, campaign):
         self._to_tallied(campaign)
         campaign.action_propose()
+        self._committee_grades(campaign)
         needs = campaign.participant_ids.filtered(lambda p: p._needs_hearing())
         campaign.action_hear()
         needs.write({"heard": True})

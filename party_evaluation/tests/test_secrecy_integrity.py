@@ -155,6 +155,7 @@ class TestEvaluationIntegrity(EvaluationCase):
                 "campaign_id": campaign.id, "member_id": self.other_member.id, "final_grade": "unqualified",
                 "disposal": "removal"})
         campaign.action_propose()
+        self._committee_grades(campaign)
         campaign.action_hear()
         campaign.participant_ids.filtered(lambda p: p._needs_hearing()).write({"heard": True})
         campaign.action_resolve()
@@ -165,6 +166,7 @@ class TestEvaluationIntegrity(EvaluationCase):
         campaign.action_submit_results()
         with self.assertRaises(UserError):
             as_secretary.write({"resolution_note": "<p>rewritten</p>"})
+        self._upper_talks(campaign)
         campaign.with_user(self.user_upper).action_approve_results()
         campaign.action_publish()
         for env_campaign in (as_secretary, campaign.with_user(self.env.ref("base.user_admin")), campaign.sudo()):
@@ -213,6 +215,7 @@ class TestEvaluationIntegrity(EvaluationCase):
     def test_grades_are_tracked_with_author_and_time(self):
         campaign = self._to_tallied(self._campaign())
         campaign.action_propose()
+        self._committee_grades(campaign)
         participant = self._participant(campaign, EXCELLENT[0])
         self.env.flush_all()
         self.env.cr.precommit.run()
