@@ -767,6 +767,14 @@ class PartyMember(models.Model):
                 grounds[member_id] = found
         return grounds
 
+    @api.model
+    def _assigned_work_refused(self, member, date_from, date_to):
+        """True when ``member`` did not carry out work assigned by the party organization between ``date_from``
+        and ``date_to`` (S000 ①: 不能完成党组织所分配工作的党员 ... 一律认定为不合格党员). The register records no
+        assignments itself: modules that do (the mobilization batches a member refused to carry out) extend this
+        method and return True from their records."""
+        return False
+
     def _update_veto_flags(self, today=None):
         """Refresh the six-month counters and the veto flag of the given members, and schedule a
         review activity for the branch secretary of each member who newly became a candidate."""

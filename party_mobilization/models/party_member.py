@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class PartyMember(models.Model):
@@ -39,6 +39,13 @@ class PartyMember(models.Model):
             "The written below-standard conversion after resisting the ordered mobilization %(projects)s failed and "
             "ended in organizational handling.",
             projects=", ".join(f"“{name}”" for name in failed.project_id.mapped("name")))
+
+    @api.model
+    def _assigned_work_refused(self, member, date_from, date_to):
+        """The assigned work not done (不能完成党组织所分配的工作) of the six-month ground: a mobilization batch the
+        member refused to carry out between ``date_from`` and ``date_to``."""
+        return super()._assigned_work_refused(member, date_from, date_to) \
+            or bool(member._mobilization_refused_batches(date_from, date_to))
 
     def _mobilization_refused_batches(self, date_from, date_to):
         """Roster lines (batch, project) of the member who refused to carry out their part between ``date_from``
