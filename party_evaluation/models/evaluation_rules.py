@@ -108,7 +108,7 @@ def sanction_forces_unqualified(sanction_type, decision_date, meeting_date, year
 
 
 def proposed_grade(excellent, qualified, basic, unqualified, abstain=0, threshold=0.6, sanctioned=False,
-                   veto=False, basic_counts=False, warned_twice=False):
+                   veto=False, basic_counts=False, warned_twice=False, other_ground=False):
     """Grade proposed to the branch committee from the vote and the hard rules (S000, DOMAIN.md 3.5).
 
     Returns ``(grade, rule)`` where rule says which rule decided:
@@ -117,6 +117,8 @@ def proposed_grade(excellent, qualified, basic, unqualified, abstain=0, threshol
     - ``sanction``: a party sanction short of expulsion within the last three years → 不合格;
     - ``warned``: warned (警示) for points under 60 two years running → 不合格 (S003 P4 第二十四条 "连续两年被警示的，
       一般评定为不合格党员": a proposal, the committee may judge otherwise with a reason);
+    - ``ground``: a ground recorded elsewhere, e.g. a failed below-standard conversion after resisting an ordered
+      mobilization (S000: 欠合格党员书面转化 … 情节严重的给予组织处理) → 不合格 proposed;
     - ``threshold``: qualified votes below the threshold (60 %) → 不合格;
     - ``no_votes``: no valid ballot mentions the member → no proposal (the committee decides);
     - ``plurality``: otherwise the grade with the most votes (ties to the lower grade); when 不合格 has
@@ -129,6 +131,8 @@ def proposed_grade(excellent, qualified, basic, unqualified, abstain=0, threshol
         return "unqualified", "sanction"
     if warned_twice:
         return "unqualified", "warned"
+    if other_ground:
+        return "unqualified", "ground"
     total = excellent + qualified + basic + unqualified + abstain
     if not total:
         return False, "no_votes"

@@ -179,6 +179,7 @@ class PartyEvaluationParticipant(models.Model):
                                       help="Grade that follows from the vote and the rules.")
     proposal_rule = fields.Selection(
         [("veto", "Six-month veto"), ("sanction", "Sanctioned recently"), ("warned", "Warned two years running"),
+         ("ground", "Other ground (mobilization)"),
          ("threshold", "Below the threshold"),
          ("plurality", "Most votes"), ("quota", "Excellent quota"), ("no_votes", "No votes")],
         readonly=True, groups=OFFICER)
@@ -584,12 +585,14 @@ class PartyEvaluationParticipant(models.Model):
                 member, reference - relativedelta(months=12), reference)
             totals = [participant[f"member_{g}"] + participant[f"public_{g}"]
                       for g in ("excellent", "qualified", "basic", "unqualified", "abstain")]
+            ground = self.env["party.member"]._other_unqualified_ground(member, campaign.year)
             grade, rule = rules.proposed_grade(
                 *totals, threshold=campaign.qualified_threshold, sanctioned=sanctioned, veto=veto,
-                basic_counts=campaign.basic_counts_as_qualified, warned_twice=member.id in warned_twice)
+                basic_counts=campaign.basic_counts_as_qualified, warned_twice=member.id in warned_twice,
+                other_ground=bool(ground))
             rows.append({"id": participant.id, "sanctioned_recently": sanctioned, "veto": veto,
                          "proposed_grade": grade, "proposal_rule": rule,
-                         "proposal_note": participant._proposal_note(rule, totals)})
+                         "proposal_note": ground if rule == "ground" else participant._proposal_note(rule, totals)})
         self._system_write_rows(rows)
         excellent = self.filtered(lambda p: p.proposed_grade == "excellent")
         _minimum, maximum = rules.excellent_quota(len(self), campaign.excellent_min_share, campaign.excellent_max_share)

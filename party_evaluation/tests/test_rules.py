@@ -90,3 +90,5 @@ class TestEvaluationRules(BaseCase):
         self.assertEqual(rules.proposed_grade(8, 2, 0, 0, warned_twice=True), ("unqualified", "warned"))
         self.assertEqual(rules.proposed_grade(8, 2, 0, 0, warned_twice=False), ("excellent", "plurality"))
         self.assertEqual(rules.proposed_grade(8, 2, 0, 0, veto=True, warned_twice=True), ("unqualified", "veto"))
+        self.assertEqual(rules.proposed_grade(8, 2, 0, 0, other_ground=True), ("unqualified", "ground"),
+                         "a failed below-standard conversion (mobilization) proposes 不合格")

@@ -775,6 +775,13 @@ class PartyMember(models.Model):
         method and return True from their records."""
         return False
 
+    @api.model
+    def _other_unqualified_ground(self, member, year):
+        """A ground recorded elsewhere that makes the democratic evaluation of ``year`` propose 不合格 for ``member``
+        (a reason), or False. The register records none: the mobilization returns its failed below-standard
+        conversion (欠合格党员书面转化, S000)."""
+        return False
+
     def _update_veto_flags(self, today=None):
         """Refresh the six-month counters and the veto flag of the given members, and schedule a
         review activity for the branch secretary of each member who newly became a candidate."""

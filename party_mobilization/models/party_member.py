@@ -41,6 +41,11 @@ class PartyMember(models.Model):
             projects=", ".join(f"“{name}”" for name in failed.project_id.mapped("name")))
 
     @api.model
+    def _other_unqualified_ground(self, member, year):
+        """A failed below-standard conversion of ``year`` proposes 不合格 in the democratic evaluation."""
+        return super()._other_unqualified_ground(member, year) or member._mobilization_unqualified_ground(year)
+
+    @api.model
     def _assigned_work_refused(self, member, date_from, date_to):
         """The assigned work not done (不能完成党组织所分配的工作) of the six-month ground: a mobilization batch the
         member refused to carry out between ``date_from`` and ``date_to``."""
