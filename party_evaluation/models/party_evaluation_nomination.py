@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, in_workflow
 from odoo.addons.party_member_points.tools.clock import party_today
 
 from . import evaluation_rules as rules
@@ -8,7 +9,8 @@ from . import evaluation_rules as rules
 # States of the campaign in which a proposal may be filed or answered: from the preparation to the resolution.
 OPEN_STATES = ("draft", "submitted", "approved", "preparation", "meeting", "voting", "tallied", "proposal",
                "hearing")
-
+# the committee's answer is written by its buttons only
+ANSWER_KEY = "party_evaluation_nomination_answer"
 
 class PartyEvaluationNomination(models.Model):
     """A proposal that a member be graded Unqualified (提议不合格党员名单, seed 000 一.7): filed by the upper
@@ -64,6 +66,8 @@ class PartyEvaluationNomination(models.Model):
         return nominations
 
     def write(self, vals):
+        if in_workflow(self.env, ANSWER_KEY):
+            return super().write(vals)
         self._check_open()
         if "answer" in vals or "answer_date" in vals or "answered_by_id" in vals:
             raise UserError(self.env._("Answer a proposal with the buttons “Accept” or “Do Not Accept”."))
@@ -96,7 +100,8 @@ class PartyEvaluationNomination(models.Model):
             if not self.env.user._party_can_manage(nomination.organization_id):
                 raise UserError(self.env._("Only the committee of %s answers its proposals.",
                                            nomination.organization_id.name))
-        super().write({"answer": answer, "answer_date": party_today(self), "answered_by_id": self.env.user.id})
+        self.with_context(**{ANSWER_KEY: WORKFLOW}).write(
+            {"answer": answer, "answer_date": party_today(self), "answered_by_id": self.env.user.id})
         for nomination in self:
             nomination.message_post(body=self.env._("Committee's answer: %s", nomination.answer_reason))
         return True
