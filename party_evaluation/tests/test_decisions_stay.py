@@ -53,6 +53,8 @@ class TestEvaluationDecisionsStay(EvaluationCase):
         campaign = self._to_tallied(self._campaign())
         campaign.action_propose()
         veto = self._participant(campaign, VETO)
+        self.assertFalse(veto.disposal, "no disposal is preselected: the committee decides")
+        self._committee_grades(campaign)
         self.assertEqual(veto.disposal, "removal")
         with self.assertRaisesRegex(ValidationError, "six-month"):
             veto.write({"disposal": "rectification"})

@@ -142,7 +142,54 @@ class PartyDemoLoader(models.AbstractModel):
 
         # This year's provisional results (ranking and honour roll so far).
         self.env["party.points.result"]._compute_year(today.year)
+        self._load_commitments_demo(today, dongshan, secretary, member_user)
+        self._load_star_review_demo(today, dongshan, secretary)
         return True
+
+    @api.model
+    def _load_commitments_demo(self, today, branch, secretary, member_user):
+        """Commitments (年初承诺): last year's reviewed at the year end, this year's approved, and the demo member's
+        waiting for the secretary's approval."""
+        Commitment = self.env["party.points.commitment"]
+        members = self.env["party.member"].search([("organization_id", "=", branch.id), ("status", "=", "normal"),
+                                                   ("stage", "=", "full")], limit=5)
+        own = member_user.party_member_ids[:1]
+        texts = [("service", "每月参加一次人居环境整治志愿服务", ["每月志愿服务一次", "结对帮扶一户困难群众"]),
+                 ("study", "坚持学习，按时完成学习笔记", ["每季度撰写思想汇报", "全年学习笔记不少于 1 万字"]),
+                 ("duty", "带头落实村级事务，按时完成支部分配的任务", ["按时交纳党费", "按时参加组织生活"])]
+        for index, member in enumerate(members - own - secretary.party_member_ids):
+            category, name, items = texts[index % len(texts)]
+            for year in (today.year - 1, today.year):
+                commitment = Commitment.create({
+                    "member_id": member.id, "year": year, "category": category, "name": name,
+                    "item_ids": [fields.Command.create({"name": item}) for item in items]})
+                commitment.action_submit()
+                commitment.with_user(secretary).action_approve()
+                if year < today.year:
+                    kept = commitment.item_ids if index % 2 == 0 else commitment.item_ids[:1]
+                    commitment.with_user(secretary).action_review(
+                        "kept" if kept == commitment.item_ids else "partly",
+                        False if kept == commitment.item_ids else "结对帮扶未落实", kept_item_ids=kept.ids)
+        if own:
+            Commitment.with_user(member_user).create({
+                "member_id": own.id, "year": today.year, "category": "service", "name": "做好村卫生室义务服务",
+                "description": "每月到村卫生室义务服务一次，帮助老人测量血压。"}).action_submit()
+
+    @api.model
+    def _load_star_review_demo(self, today, branch, secretary):
+        """Last year's star rating of the branch: the committee's proposal voted by the members' meeting, waiting
+        for the upper levels' approval of its four- and five-star members."""
+        Result = self.env["party.points.result"]
+        if not Result.search_count([("organization_id", "=", branch.id), ("year", "=", today.year - 1),
+                                    ("graded", "=", True), ("state", "=", "final")]):
+            return
+        review = self.env["party.points.star.review"].with_user(secretary).create(
+            {"organization_id": branch.id, "year": today.year - 1})
+        present = len(review.line_ids)
+        review.write({"meeting_date": today, "meeting_present": present, "meeting_votes_for": present,
+                      "resolution_ref": "党员大会决议（评星）"})
+        review.action_record_vote()
+        review.action_submit()
 
     @api.model
     def _load_points_history(self, rng, today, secretary, leader):

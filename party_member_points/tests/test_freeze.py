@@ -70,8 +70,14 @@ def _make_mobilization_result(model, **vals):
     return make
 
 
+def _make_recall(env):
+    downgrade = _make_mobilization_result("party.mobilization.downgrade", role="cadre")(env)
+    return env["party.mobilization.recall"].create({"downgrade_id": downgrade.id, "reason": "Resisted the plan"})
+
+
 # Records built when the demo data has none of a model (a new workflow model adds its own here).
 FACTORIES = {
+    "party.mobilization.recall": _make_recall,
     "party.member.transfer": _make_transfer,
     "party.member.decision": _make_decision,
     "party.evaluation.rectification": _make_rectification,

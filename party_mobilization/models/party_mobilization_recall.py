@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_create, check_flow_write
 from odoo.addons.party_member_points.tools.clock import party_today
 
@@ -48,7 +49,13 @@ class PartyMobilizationRecall(models.Model):
 
     _name = "party.mobilization.recall"
     _description = "Recall of a Cadre or Representative"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
+    # decisions stay made (party.freeze.mixin): the proposal once submitted, the town's decision once taken
+    _party_freeze = {
+        "submitted": ("downgrade_id", "post", "reason", DELETE),
+        "recalled": ("downgrade_id", "post", "reason", "decision_note", DELETE),
+        "rejected": ("downgrade_id", "post", "reason", "decision_note", DELETE),
+    }
     _order = "id desc"
 
     downgrade_id = fields.Many2one("party.mobilization.downgrade", string="Downgrade Note", required=True,

@@ -28,8 +28,9 @@ class TestMobilizationProcedures(MobilizationCase):
         """Plan approved by the town, launched on the town's order, executing."""
         project.with_user(self.user_secretary).action_build_roster()
         self._approve(project)
-        project.with_user(self.user_secretary).write({"direct_launch": True, "town_order_ref": "Town order 7"})
-        project.with_user(self.user_secretary).action_direct_launch()
+        project.with_user(self.user_town).write({"town_order_ref": "Town order 7",
+                                                 "town_order_reason": "No time for the villagers' meeting"})
+        project.with_user(self.user_town).action_direct_launch()
         project.with_user(self.user_secretary).action_start_execution()
 
     def _close(self, project, exemplary=(), resisting=(), refusing=()):
