@@ -53,7 +53,7 @@ RESOLUTION_STATES = ("proposal", "hearing", "resolution")
 # of participants from the meeting, the numbers of mass representatives once voting opened, the ballots once
 # tallied, everything written once published.
 _AFTER_SUBMISSION = tuple(sorted(SETTING_FIELDS)) + (DELETE,)
-_FROM_MEETING = _AFTER_SUBMISSION + ("participant_ids",)
+_FROM_MEETING = _AFTER_SUBMISSION + ("participant_ids", "list_posted_date")
 _FROM_VOTING = _FROM_MEETING + ("mass_rep_count", "mass_reps_present", "online_ballot")
 _FROM_TALLY = _FROM_VOTING + ("ballot_ids", "scrutineers")
 _PUBLISHED = _FROM_TALLY + ("plan", "meeting_location", "notice_date", "resolution_note", "name")

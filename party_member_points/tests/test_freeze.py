@@ -72,7 +72,8 @@ def _make_mobilization_result(model, **vals):
 
 def _make_recall(env):
     downgrade = _make_mobilization_result("party.mobilization.downgrade", role="cadre")(env)
-    return env["party.mobilization.recall"].create({"downgrade_id": downgrade.id, "reason": "Resisted the plan"})
+    return env["party.mobilization.recall"].create({"downgrade_id": downgrade.id, "post": "representative",
+                                                   "reason": "Resisted the plan"})
 
 
 # Records built when the demo data has none of a model (a new workflow model adds its own here).

@@ -36,7 +36,8 @@ class PartyMobilizationConversion(models.Model):
     _inherit = ["party.mobilization.result.mixin", "mail.thread", "mail.activity.mixin", "party.freeze.mixin"]
     # What each state freezes (party.freeze.mixin): the outcome of the conversion.
     _party_freeze = {
-        state: ("project_id", "participant_id", "date", "reason", "measures", "result_note", DELETE)
+        state: ("project_id", "participant_id", "date", "reason", "measures", "result_note", "handling",
+                "sanction_type", DELETE)
         for state in ("converted", "handled")
     }
     _order = "date desc, id desc"

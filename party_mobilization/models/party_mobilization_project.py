@@ -58,7 +58,8 @@ TOWN_ORDER_FIELDS = {"town_order_ref", "town_order_date", "town_order_reason"}
 # What each state freezes (party.freeze.mixin): the plan the town approved, the plan put to the vote, the
 # published plan with its batches and roster, the whole record once closed.
 PLAN_FIELDS = ("name", "organization_id", "kind", "order", "order_reason", "description", "joint_meeting_date",
-               "date_start", "date_deadline", "rewards", "penalties", "stage_review_plan", "vote_majority")
+               "date_start", "date_deadline", "rewards", "penalties", "stage_review_plan", "vote_majority",
+               "vote_majority_basis")
 _DECIDED = PLAN_FIELDS + ("opinion_summary", DELETE)
 _PUBLISHED = _DECIDED + ("announce_broadcast", "announce_notice", "announce_board", "town_order_ref",
                          "town_order_date", "town_order_reason", "rejection_reason", "batch_ids", "participant_ids",
@@ -66,7 +67,7 @@ _PUBLISHED = _DECIDED + ("announce_broadcast", "announce_notice", "announce_boar
 PROJECT_FREEZE = {
     "submitted": PLAN_FIELDS + (DELETE,),
     "approved": PLAN_FIELDS + (DELETE,),
-    "opinions": ("organization_id", "kind", "vote_majority", DELETE),
+    "opinions": ("organization_id", "kind", "vote_majority", "vote_majority_basis", DELETE),
     "voting": _DECIDED,
     "published": _PUBLISHED, "executing": _PUBLISHED, "acceptance": _PUBLISHED,
     "closed": _PUBLISHED + ("acceptance_summary", "opinion_ids", "commendation_ids", "conversion_ids",

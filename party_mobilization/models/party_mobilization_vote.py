@@ -34,7 +34,7 @@ class PartyMobilizationVote(models.Model):
     # What each state freezes (party.freeze.mixin): a confirmed vote decided the plan.
     _party_freeze = {"confirmed": (
         "project_id", "meeting_type", "date", "ballot", "eligible_count", "attendee_ids", "attendee_count", "votes_for",
-        "votes_against", "votes_abstain", "quorum", "majority", "minutes", DELETE)}
+        "votes_against", "votes_abstain", "quorum", "majority", "majority_basis", "minutes", DELETE)}
     _order = "date desc, id desc"
 
     project_id = fields.Many2one("party.mobilization.project", required=True, index=True, ondelete="cascade")
