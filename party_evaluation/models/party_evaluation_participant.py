@@ -574,6 +574,9 @@ class PartyEvaluationParticipant(models.Model):
             [("member_id", "in", self.member_id.ids), ("warning", "=", True),
              ("year", "in", [campaign.year, campaign.year - 1])], ["member_id"], ["year:count_distinct"])
         warned_twice = {member.id for member, years in warned if years >= 2}
+        members = self.member_id
+        refused_work = members._assigned_work_refused(reference - relativedelta(months=12), reference)
+        other_grounds = members._other_unqualified_grounds(campaign.year)
         rows = []
         for participant in self:
             member = participant.member_id
@@ -581,11 +584,10 @@ class PartyEvaluationParticipant(models.Model):
             sanctioned = any(rules.sanction_forces_unqualified(s.sanction_type, s.date_start, reference,
                                                                campaign.sanction_years)
                              for s in member.sanction_ids)
-            veto = member.id in grounds or self.env["party.member"]._assigned_work_refused(
-                member, reference - relativedelta(months=12), reference)
+            veto = member.id in grounds or member.id in refused_work
             totals = [participant[f"member_{g}"] + participant[f"public_{g}"]
                       for g in ("excellent", "qualified", "basic", "unqualified", "abstain")]
-            ground = self.env["party.member"]._other_unqualified_ground(member, campaign.year)
+            ground = other_grounds.get(member.id)
             grade, rule = rules.proposed_grade(
                 *totals, threshold=campaign.qualified_threshold, sanctioned=sanctioned, veto=veto,
                 basic_counts=campaign.basic_counts_as_qualified, warned_twice=member.id in warned_twice,

@@ -245,15 +245,15 @@ class TestCommitteeProcedure(EvaluationCase):
         refused = self.members[QUALIFIED_MEMBER]
         Member = type(self.env["party.member"])
 
-        def assigned_work_refused(self_, member, date_from, date_to):
-            return member == refused
+        def assigned_work_refused(members, date_from, date_to):
+            return {refused.id} & set(members.ids)
 
         with patch.object(Member, "_assigned_work_refused", assigned_work_refused):
             campaign = self._to_tallied(self._campaign())
         line = self._participant(campaign, QUALIFIED_MEMBER)
         self.assertEqual((line.proposed_grade, line.proposal_rule, line.veto), ("unqualified", "veto", True))
         self.assertIn("assigned work", line.proposal_note)
-        self.assertFalse(self.env["party.member"]._assigned_work_refused(refused, self.today, self.today),
+        self.assertFalse(refused._assigned_work_refused(self.today, self.today),
                          "without records of assignments nobody is reported")
 
     # ------------------------------------------------------------------ item 1: village cadres' own form

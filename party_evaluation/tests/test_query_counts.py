@@ -44,4 +44,4 @@ class TestTallyQueryCount(QueryCountMixin, EvaluationCase):
         # the grounds from the records: the six-month ground from the year before the meeting (dues, meetings), the
         # warnings of the points results of the last two years; 1 more: the freeze table reads the state of the
         # campaign the ballots are added to
-        self.assertQueryCountConstant(prepare, 65)
+        self.assertQueryCountConstant(prepare, 67)

@@ -767,20 +767,18 @@ class PartyMember(models.Model):
                 grounds[member_id] = found
         return grounds
 
-    @api.model
-    def _assigned_work_refused(self, member, date_from, date_to):
-        """True when ``member`` did not carry out work assigned by the party organization between ``date_from``
-        and ``date_to`` (S000 ①: 不能完成党组织所分配工作的党员 ... 一律认定为不合格党员). The register records no
-        assignments itself: modules that do (the mobilization batches a member refused to carry out) extend this
-        method and return True from their records."""
-        return False
+    def _assigned_work_refused(self, date_from, date_to):
+        """The members of ``self`` who did not carry out work assigned by the party organization between
+        ``date_from`` and ``date_to`` (S000 ①: 不能完成党组织所分配工作的党员 ... 一律认定为不合格党员), as a set of ids.
+        The register records no assignments itself: modules that do (the mobilization batches a member refused to
+        carry out) extend this method from their records, in one query for all the members."""
+        return set()
 
-    @api.model
-    def _other_unqualified_ground(self, member, year):
-        """A ground recorded elsewhere that makes the democratic evaluation of ``year`` propose 不合格 for ``member``
-        (a reason), or False. The register records none: the mobilization returns its failed below-standard
-        conversion (欠合格党员书面转化, S000)."""
-        return False
+    def _other_unqualified_grounds(self, year):
+        """``{member id: reason}``: grounds recorded elsewhere that make the democratic evaluation of ``year``
+        propose 不合格 for members of ``self``. The register records none: the mobilization returns its failed
+        below-standard conversions (欠合格党员书面转化, S000), in one query for all the members."""
+        return {}
 
     def _update_veto_flags(self, today=None):
         """Refresh the six-month counters and the veto flag of the given members, and schedule a

@@ -40,17 +40,22 @@ class PartyMember(models.Model):
             "ended in organizational handling.",
             projects=", ".join(f"“{name}”" for name in failed.project_id.mapped("name")))
 
-    @api.model
-    def _other_unqualified_ground(self, member, year):
+    def _other_unqualified_grounds(self, year):
         """A failed below-standard conversion of ``year`` proposes 不合格 in the democratic evaluation."""
-        return super()._other_unqualified_ground(member, year) or member._mobilization_unqualified_ground(year)
+        grounds = super()._other_unqualified_grounds(year)
+        failed = self.env["party.mobilization.conversion"].sudo().search(
+            [("member_id", "in", self.ids), ("state", "=", "handled"), ("year", "=", year)])
+        for member in failed.member_id:
+            grounds.setdefault(member.id, member._mobilization_unqualified_ground(year))
+        return grounds
 
-    @api.model
-    def _assigned_work_refused(self, member, date_from, date_to):
+    def _assigned_work_refused(self, date_from, date_to):
         """The assigned work not done (不能完成党组织所分配的工作) of the six-month ground: a mobilization batch the
         member refused to carry out between ``date_from`` and ``date_to``."""
-        return super()._assigned_work_refused(member, date_from, date_to) \
-            or bool(member._mobilization_refused_batches(date_from, date_to))
+        refused = self.env["party.mobilization.participant"].sudo().search([
+            ("member_id", "in", self.ids), ("state", "=", "refused"),
+            ("date_refused", ">=", date_from), ("date_refused", "<=", date_to)])
+        return super()._assigned_work_refused(date_from, date_to) | set(refused.member_id.ids)
 
     def _mobilization_refused_batches(self, date_from, date_to):
         """Roster lines (batch, project) of the member who refused to carry out their part between ``date_from``
