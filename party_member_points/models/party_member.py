@@ -768,8 +768,8 @@ class PartyMember(models.Model):
         return grounds
 
     def _assigned_work_refused(self, date_from, date_to):
-        """The members of ``self`` who did not carry out work assigned by the party organization between
-        ``date_from`` and ``date_to`` (S000 ①: 不能完成党组织所分配工作的党员 ... 一律认定为不合格党员), as a set of ids.
+        """The members of ``self`` (a set of ids) who did not carry out work assigned by the party organization
+        between ``date_from`` and ``date_to`` (S000 ①: 不能完成党组织所分配工作的党员 ... 一律认定为不合格党员).
         The register records no assignments itself: modules that do (the mobilization batches a member refused to
         carry out) extend this method from their records, in one query for all the members."""
         return set()
