@@ -201,12 +201,21 @@ def read(registry, func):
         return func(odoo.api.Environment(cr, odoo.SUPERUSER_ID, {}))
 
 
+def party_day(env, days_ago=0):
+    """The organization's today (Asia/Shanghai, on the test clock) less ``days_ago`` days, kept in the current
+    year: claims are accepted for dates of the current year only."""
+    from odoo.addons.party_member_points.tools.clock import party_today
+
+    today = party_today(env["party.points.entry"])
+    return max(today - timedelta(days=days_ago), today.replace(month=1, day=1))
+
+
 def submitted_claim(registry, rule_code, member_key="claimant", day=None):
     """A claim of the member, submitted to the branch (committed)."""
     def create(env):
         rule = env["party.points.scheme"].browse(IDS["scheme"])._get_rule(rule_code)
         entry = env["party.points.entry"].create({"member_id": IDS[member_key], "rule_id": rule.id,
-                                                  "date": day or date.today()})
+                                                  "date": day or party_day(env)})
         entry.action_submit()
         return entry.id
     return request(registry, IDS["member_user"], create)
@@ -385,7 +394,7 @@ def test_many_claims_and_postings_in_one_branch_at_once(registry, caplog):
         def run(env):
             rule = env["party.points.scheme"].browse(IDS["scheme"])._get_rule("activity")
             entry = env["party.points.entry"].create({"member_id": member_id, "rule_id": rule.id,
-                                                      "date": date.today() - timedelta(days=index % 20)})
+                                                      "date": party_day(env, index % 20)})
             if index % 3 == 0:
                 return entry.id  # a draft claim
             if index % 3 == 1:
@@ -461,7 +470,10 @@ def test_a_ballot_screen_saved_twice_gives_one_ballot(registry):
 
 
 def test_many_threads_approving_the_same_claims(registry):
-    entries = [submitted_claim(registry, "activity", day=date.today() - timedelta(days=index)) for index in range(6)]
+    start = read(registry, party_day)
+    first = start.replace(day=1, month=1)
+    entries = [submitted_claim(registry, "activity", day=max(start - timedelta(days=index), first))
+               for index in range(6)]
 
     def approve_all(order):
         def run():
