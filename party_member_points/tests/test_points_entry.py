@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, freeze_time, tagged
 from odoo.addons.party_member_points.tools.clock import party_today
 
 from .test_points_common import PartyPointsCase
@@ -291,6 +291,11 @@ class TestPointsClaims(PartyPointsCase):
         claim.unlink()
 
     def test_late_claim_needs_two_witnesses(self):
+        # mid-year of the test clock: a claim two months old is late and still of the current year
+        with freeze_time(f"{party_today(self.env).year}-06-15 04:00:00"):
+            self._late_claim_needs_two_witnesses()
+
+    def _late_claim_needs_two_witnesses(self):
         claim = self.Entry.with_user(self.user_member).create({
             "member_id": self.own.id, "rule_id": self.r_free.id,
             "date": party_today(self.env) - timedelta(days=60)})
