@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import statistics
@@ -116,6 +117,8 @@ def start_server(db, data_dir, addons, port, workers, log_path):
             "--max-cron-threads=0", f"--db-filter=^{db}$", f"--logfile={log_path}", "--log-level=warn",
             # the retry loop's lines: a request retried after a serialization failure, or given up
             "--log-handler=odoo.service.model:INFO",
+            # one line per request with its time in Odoo (queries + the rest): the server-side latency
+            "--log-handler=werkzeug:INFO",
             "--limit-time-real=300", "--limit-time-cpu=120"]
     process = subprocess.Popen(odoo_command(args, db, data_dir, addons), stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -346,6 +349,46 @@ def report(stats, elapsed, users, workers):
         print(f"[load]   {count} x {error}")
 
 
+REQUEST_LINE = re.compile(r'"POST (/web/dataset/call_kw/[^/ ]+/[^ ?]+)[^"]*" (\d{3}) \S+ (\d+) ([\d.]+) ([\d.]+)')
+
+
+def server_side_report(lines):
+    """Time each JSON-RPC request spent inside Odoo (SQL + Python), from werkzeug's request lines.
+
+    The client's latency adds what happens before a worker takes the connection: waiting in the
+    listen queue (Odoo's prefork server listens with a backlog of 8 per worker) and, when the queue
+    is full, the kernel's SYN retransmissions (1, 3, 7, 15 s). A stall of the ledger itself shows
+    here; a stall of the queue does not."""
+    times = defaultdict(list)
+    for line in lines:
+        match = REQUEST_LINE.search(line)
+        if match:
+            route = match.group(1).rsplit("/", 2)
+            times[f"{route[-2]}.{route[-1]}"].append(float(match.group(4)) + float(match.group(5)))
+    if not times:
+        return
+    print("[load] time inside Odoo per call (SQL + Python), from its request log:")
+    print(f"[load] {'call':<38}{'count':>8}{'median ms':>12}{'p95 ms':>10}{'max ms':>10}")
+    every = []
+    for call, values in sorted(times.items()):
+        every.extend(values)
+        print(f"[load] {call:<38}{len(values):>8}{statistics.median(values) * 1000:>12.0f}"
+              f"{percentile(values, 0.95) * 1000:>10.0f}{max(values) * 1000:>10.0f}")
+    print(f"[load] {'all':<38}{len(every):>8}{statistics.median(every) * 1000:>12.0f}"
+          f"{percentile(every, 0.95) * 1000:>10.0f}{max(every) * 1000:>10.0f}")
+    print(f"[load] requests longer than 5 s inside Odoo: {sum(1 for value in every if value > 5)}")
+
+
+def listen_overflows():
+    """The kernel's count of connections dropped because a listen queue was full (None if unknown)."""
+    try:
+        with open("/proc/net/netstat", encoding="ascii") as stats:
+            rows = [line.split() for line in stats if line.startswith("TcpExt:")]
+        return int(dict(zip(rows[0][1:], rows[1][1:]))["ListenOverflows"])
+    except (OSError, KeyError, IndexError, ValueError):
+        return None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=120.0, help="seconds of load (default 120)")
@@ -360,6 +403,7 @@ def main():
     data_dir, log_path = work / "data", work / "odoo.log"
     addons = default_addons_path()
     server = None
+    overflows_before = None
     status = 1
     try:
         setup = create_database(options.db, data_dir, addons)
@@ -368,6 +412,7 @@ def main():
             if spec["role"] == "leader":
                 setup["branch_members"][str(spec["branch"])].extend(spec["members"])
         server = start_server(options.db, data_dir, addons, options.port, options.workers, log_path)
+        overflows_before = listen_overflows()
         base = f"http://{HOST}:{options.port}"
         stats = Stats()
         specs = setup["users"][:max(1, min(options.users, len(setup["users"])))]
@@ -410,6 +455,10 @@ def main():
         given_up = sum(1 for line in lines if "odoo.service.model" in line and "maximum number of tries" in line)
         print(f"[load] requests retried after a concurrency conflict: {retried}, given up (HTTP 500): {given_up}")
         print(f"[load] ERROR lines in the Odoo log: {len(server_errors)}")
+        server_side_report(lines)
+        overflows = listen_overflows() - overflows_before if overflows_before is not None else None
+        if overflows is not None:
+            print(f"[load] listen-queue overflows during the run (kernel, TcpExtListenOverflows): {overflows}")
         for line in server_errors[:5]:
             print(f"[load]   {line.rstrip()[:200]}")
     finally:
