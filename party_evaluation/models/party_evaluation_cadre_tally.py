@@ -24,6 +24,7 @@ class PartyEvaluationCadreTally(models.Model):
     participant_id = fields.Many2one("party.evaluation.participant", string="Village Cadre", required=True,
                                      ondelete="cascade")
     member_id = fields.Many2one(related="participant_id.member_id")
+    side_records = fields.Text(related="participant_id.side_records")
     excellent = fields.Integer()
     qualified = fields.Integer()
     basic = fields.Integer(string="Basically Qualified")

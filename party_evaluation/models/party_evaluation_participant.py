@@ -169,6 +169,10 @@ class PartyEvaluationParticipant(models.Model):
                                         "ballots (counted separately, accumulated).")
     commitment_summary = fields.Text(string="Commitments of the Year", compute="_compute_commitments",
                                      groups=OFFICER)
+    side_records = fields.Text(
+        string="Other Records of the Year", compute="_compute_side_records", groups=OFFICER,
+        help="What other records of the year say about the member: the village cadre's year-end appraisal fed by "
+             "the ordered mobilizations (downgrades, commendations) and the written below-standard conversions.")
     year_points = fields.Float(string="Year's Points", compute="_compute_year_points", groups=OFFICER,
                                help="Points of the member for the campaign's year, from the points register.")
 
@@ -279,6 +283,16 @@ class PartyEvaluationParticipant(models.Model):
                 status = outcomes.get(commitment.outcome) if commitment.outcome else self.env._("not reviewed yet")
                 lines.append(f"{commitment.name} ({status})")
             participant.commitment_summary = "\n".join(lines) or False
+
+    def _compute_side_records(self):
+        """Lines of other modules' records of the campaign's year about each member (register hook
+        ``party.member._evaluation_side_records``), read once per year for all the members."""
+        found = {}
+        for year in set(self.mapped("year")):
+            found[year] = self.filtered(lambda p, y=year: p.year == y).member_id._evaluation_side_records(year)
+        for participant in self:
+            participant.side_records = "\n".join(
+                found.get(participant.year, {}).get(participant.member_id.id, [])) or False
 
     def _compute_year_points(self):
         """Sum of the member's posted points in the campaign's year, read from party_member_points' ledger

@@ -256,6 +256,29 @@ class TestCommitteeProcedure(EvaluationCase):
         self.assertFalse(refused._assigned_work_refused(self.today, self.today),
                          "without records of assignments nobody is reported")
 
+    def test_other_records_of_the_year_beside_the_evaluation(self):
+        """Issue 17 item 11: the cadre appraisal of the year (and other modules' records) is shown to the committee
+        beside the vote and the points, on the grading screen and the member's form."""
+        cadre = self.members[EXCELLENT[0]]
+        Member = type(self.env["party.member"])
+        asked = []
+
+        def side_records(members, year):
+            asked.append((set(members.ids), year))
+            return {cadre.id: ["Cadre year-end appraisal: commended"]} if cadre in members else {}
+
+        campaign = self._to_tallied(self._campaign())
+        with patch.object(Member, "_evaluation_side_records", side_records):
+            lines = campaign.participant_ids.with_user(self.user_secretary)
+            lines.invalidate_recordset(["side_records"])
+            by_member = {line.member_id: line.side_records for line in lines}
+        self.assertEqual(by_member[cadre], "Cadre year-end appraisal: commended")
+        self.assertFalse(by_member[self.members[LOW]])
+        self.assertEqual(len(asked), 1, "one call for all the members of the campaign")
+        self.assertEqual(asked[0][1], campaign.year)
+        grading = self.env.ref("party_evaluation.party_evaluation_grading_view_list")
+        self.assertIn('name="side_records"', grading.arch)
+
     # ------------------------------------------------------------------ item 1: village cadres' own form
     def test_village_cadres_appraised_on_their_own_form(self):
         self.members[EXCELLENT[0]].is_village_cadre = True

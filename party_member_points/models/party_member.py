@@ -780,6 +780,13 @@ class PartyMember(models.Model):
         below-standard conversions (欠合格党员书面转化, S000), in one query for all the members."""
         return {}
 
+    def _evaluation_side_records(self, year):
+        """``{member id: [line, ...]}``: what other records of ``year`` say about members of ``self``, shown to the
+        evaluation committee beside the vote and the points (S000 五、总结验收: 年终考核表彰 and 降档 of village
+        cadres; the written below-standard conversions). The register has none: the mobilization returns its
+        cadre appraisals and conversions, in a fixed number of queries for all the members."""
+        return {}
+
     def _update_veto_flags(self, today=None):
         """Refresh the six-month counters and the veto flag of the given members, and schedule a
         review activity for the branch secretary of each member who newly became a candidate."""

@@ -69,3 +69,34 @@ class PartyMember(models.Model):
         """The cadre appraisal record of ``year`` of this member's villager record (empty when none)."""
         return self.env["party.mobilization.cadre.appraisal"].search(
             [("member_id", "in", self.ids), ("year", "=", year)])
+
+    def _evaluation_side_records(self, year):
+        """The village cadre's year-end appraisal of ``year`` fed by the ordered mobilizations (confirmed downgrades,
+        commendations: S000 五、总结验收 年终考核表彰; 几点要求 3 年终考核降档) and the member's written below-standard
+        conversions (欠合格党员书面转化), one line each, for the evaluation committee. Read as the system: the
+        evaluation's officers see the lines of the members they evaluate, not the mobilization's records."""
+        lines = super()._evaluation_side_records(year)
+        if not self:
+            return lines
+        env = self.env
+        appraisals = env["party.mobilization.cadre.appraisal"].sudo().search(
+            [("member_id", "in", self.ids), ("year", "=", year)], order="id")
+        outcomes = dict(appraisals._fields["outcome"]._description_selection(env))
+        for appraisal in appraisals:
+            text = env._("Cadre year-end appraisal %(year)s (ordered mobilization): %(outcome)s; %(down)s downgrade "
+                         "step(s), %(praised)s commendation(s)", year=year, outcome=outcomes.get(appraisal.outcome, ""),
+                         down=appraisal.downgrade_count, praised=appraisal.commendation_count)
+            if appraisal.grade_note:
+                text = f"{text}. {appraisal.grade_note}"
+            lines.setdefault(appraisal.member_id.id, []).append(text)
+        conversions = env["party.mobilization.conversion"].sudo().search(
+            [("member_id", "in", self.ids), ("year", "=", year)], order="date, id")
+        states = dict(conversions._fields["state"]._description_selection(env))
+        for conversion in conversions:
+            text = env._("Below-standard conversion after “%(project)s” (%(date)s): %(state)s",
+                         project=conversion.project_id.name, date=conversion.date or "",
+                         state=states.get(conversion.state, ""))
+            if conversion.result_note:
+                text = f"{text}. {conversion.result_note}"
+            lines.setdefault(conversion.member_id.id, []).append(text)
+        return lines

@@ -175,6 +175,19 @@ class TestMobilizationProcedures(MobilizationCase):
         with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
             Appraisal.create({"person_id": self.p_village_committee.id, "year": year})
 
+        # shown beside the democratic evaluation of the year (item 11): one line per record, for all the members
+        members = self.p_village_committee.member_id | self.p_secretary.member_id | self.p_member_user.member_id
+        side = members._evaluation_side_records(year)
+        self.assertIn("1", side[self.p_village_committee.member_id.id][0])
+        self.assertIn(dict(Appraisal._fields["outcome"]._description_selection(self.env))["downgraded"],
+                      side[self.p_village_committee.member_id.id][0])
+        self.assertIn(dict(Appraisal._fields["outcome"]._description_selection(self.env))["commended"],
+                      side[self.p_secretary.member_id.id][0])
+        self.assertFalse(members._evaluation_side_records(year - 1))
+        if "party.evaluation.participant" in self.env:
+            Participant = self.env["party.evaluation.participant"]
+            self.assertIn("side_records", Participant._fields)
+
     # ------------------------------------------------------------------ item 13
     def test_roster_completeness(self):
         Person = self.env["party.mobilization.person"]
