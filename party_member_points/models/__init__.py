@@ -34,6 +34,7 @@ from . import party_organization_overview
 from . import mail_message
 from . import party_points_star_review
 from . import party_points_star_review_line
+from . import party_workday
 from . import party_points_commitment
 from . import party_points_commitment_item
 from . import ir_attachment

@@ -199,19 +199,21 @@ def competition_ranks(values):
     return ranks
 
 
-def publication_end_date(start, days, working_days=False, holidays=()):
+def publication_end_date(start, days, working_days=False, holidays=(), workdays=()):
     """Last day of a publication (公示) of ``days`` days starting on ``start`` (counted as day one).
 
     With ``working_days`` ("公示5个工作日") Saturdays, Sundays and the public ``holidays`` (a set of dates: the
-    company's public holidays, e.g. the Spring Festival) are not counted; a publication starting on a day off
-    starts on the next working day."""
+    company's public holidays, e.g. the Spring Festival) are not counted, except the Saturdays and Sundays of
+    ``workdays``, the make-up working days of the holiday schedule (调休上班, e.g. Saturday 14 February 2026); a
+    publication starting on a day off starts on the next working day."""
     days = max(int(days or 1), 1)
     if not working_days:
         return start + timedelta(days=days - 1)
     holidays = set(holidays or ())
+    workdays = set(workdays or ())
 
     def working(day):
-        return day.weekday() < 5 and day not in holidays
+        return (day.weekday() < 5 or day in workdays) and day not in holidays
 
     current = start
     while not working(current):

@@ -246,6 +246,15 @@ class PartyPointsPeriod(models.Model):
                 day += timedelta(days=1)
         return days
 
+    def _makeup_workdays(self, date_from, date_to):
+        """Saturdays and Sundays between ``date_from`` and ``date_to`` worked under the holiday schedule (调休上班):
+        the make-up working days of the period's company and of the national schedule (no company)."""
+        self.ensure_one()
+        company = self.organization_id.company_id or self.env.company
+        return set(self.env["party.workday"].sudo().search([
+            ("company_id", "in", [company.id, False]), ("date", ">=", date_from), ("date", "<=", date_to),
+        ]).mapped("date"))
+
     def _check_officer(self):
         for period in self:
             if not self.env.su and not self.env.user._party_can_manage(period.organization_id):
@@ -283,9 +292,11 @@ class PartyPointsPeriod(models.Model):
                 raise UserError(self.env._(
                     "%(period)s still has %(count)s draft or submitted entries: decide them before publishing.",
                     period=period.name, count=period.pending_count))
-            holidays = period._public_holidays(today, today + timedelta(days=7 * period.publication_days + 60)) \
-                if period.publication_working_days else ()
-            end = publication_end_date(today, period.publication_days, period.publication_working_days, holidays)
+            horizon = today + timedelta(days=7 * period.publication_days + 60)
+            holidays = period._public_holidays(today, horizon) if period.publication_working_days else ()
+            workdays = period._makeup_workdays(today, horizon) if period.publication_working_days else ()
+            end = publication_end_date(today, period.publication_days, period.publication_working_days, holidays,
+                                       workdays)
             period._flow_write({"state": "published", "publication_start": today, "publication_end": end})
             period.message_post(body=self.env._(
                 "Points published from %(start)s to %(end)s. Members may appeal until %(end)s.",

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.party_member_points.models.party_member import dues_unpaid_run, life_missed_run
@@ -197,18 +197,35 @@ class TestPeriodsJudgedByTheirOwnFacts(PartyPointsCase):
 
     def test_publication_in_working_days_skips_public_holidays(self):
         """公示 in working days does not count the Spring Festival (the company's public holidays, shipped as
-        data for 2026 and 2027)."""
-        self.assertEqual(publication_end_date(date(2026, 2, 13), 5, True,
-                                              {date(2026, 2, 15) + timedelta(days=n) for n in range(9)}),
-                         date(2026, 2, 27))
+        data for 2026 and 2027) and counts the Saturdays worked in exchange (调休上班: 14 and 28 February 2026)."""
+        spring_festival = {date(2026, 2, 15) + timedelta(days=n) for n in range(9)}
+        self.assertEqual(publication_end_date(date(2026, 2, 13), 5, True, spring_festival), date(2026, 2, 27))
+        self.assertEqual(publication_end_date(date(2026, 2, 13), 5, True, spring_festival,
+                                              {date(2026, 2, 14), date(2026, 2, 28)}), date(2026, 2, 26),
+                         "Friday 13, Saturday 14 (worked), then 24, 25 and 26 February")
         self.assertEqual(publication_end_date(date(2026, 2, 13), 5, True), date(2026, 2, 19),
                          "without holidays: weekends only")
+        self.assertEqual(publication_end_date(date(2026, 10, 9), 5, True, (), {date(2026, 10, 10)}),
+                         date(2026, 10, 14), "Saturday 10 October 2026 is worked after the National Day")
+        self.assertEqual(publication_end_date(date(2026, 10, 10), 3, False, (), {date(2026, 10, 10)}),
+                         date(2026, 10, 12), "calendar days ignore the schedule")
         Period = self.env["party.points.period"]
         period = Period._generate_periods(date(2026, 1, 15), self.default_branch)
         period.write({"publication_days": 5, "publication_working_days": True})
         period.action_review()
         with freeze_time(datetime(2026, 2, 13, 2, 0)):  # 10:00 on Friday 13 February 2026 in Shanghai
             period.action_publish()
-        self.assertEqual(period.publication_end, date(2026, 2, 27),
-                         "Friday 13, then the five working days after the Spring Festival holidays")
+        self.assertEqual(period.publication_end, date(2026, 2, 26),
+                         "Friday 13, Saturday 14 (调休上班, shipped as data), then three working days after the "
+                         "Spring Festival holidays")
+        self.env.ref("party_member_points.party_workday_cn_2026_02_14").unlink()
+        other = Period._generate_periods(date(2026, 1, 15), self.other_branch)
+        other.write({"publication_days": 5, "publication_working_days": True})
+        other.action_review()
+        with freeze_time(datetime(2026, 2, 13, 2, 0)):
+            other.action_publish()
+        self.assertEqual(other.publication_end, date(2026, 2, 27), "an administrator removed the day")
+        with self.assertRaises(AccessError):
+            self.env["party.workday"].with_user(self.user_secretary).create(
+                {"name": "调休", "date": date(2026, 3, 7)})
         self.assertEqual(period_bounds(date(2026, 1, 15), "quarter"), (period.date_from, period.date_to))
