@@ -633,7 +633,12 @@ def check_attachments(node_urls, spec, setup, db):
             if not link:
                 problems.append(f"claim {entry_id} uploaded through {upload_url}: no evidence link on {read_url}")
                 continue
-            data = reader.page("attachment", link.group(1).replace("&amp;", "&"))
+            # /web/content is a read-only route: answered by the replica, which may be a moment behind
+            for _attempt in range(5):
+                data = reader.page("attachment", link.group(1).replace("&amp;", "&"))
+                if data is not None:
+                    break
+                time.sleep(1)
             checks += 1
             if data is None or data.content != content:
                 problems.append(f"evidence of claim {entry_id} uploaded through {upload_url} differs on {read_url}")
@@ -815,6 +820,8 @@ def main():
     scale.add_argument("--primary-port", type=int, help="PostgreSQL primary (pg_stat_statements report)")
     scale.add_argument("--replica-port", type=int, help="PostgreSQL replica (pg_stat_statements report)")
     options = parser.parse_args()
+    # stopped by its orchestrator (SIGTERM): clean up as on any other exit
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(1))
     duration = max(1.0, min(options.duration, 3600.0))
     work = Path(tempfile.mkdtemp(prefix="party_load_"))
     data_dir = Path(options.data_dir) if options.data_dir else work / "data"

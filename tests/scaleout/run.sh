@@ -159,9 +159,19 @@ timeout 1800 python3 "$ROOT/tests/load/run_load.py" --scaleout --db "$DB" --data
 psql_pg "$PG_PRIMARY_PORT" -d "$DB" -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
 
 # ------------------------------------------------------------------------------------------- Odoo nodes
+# Odoo's prefork server starts its gevent process (/websocket) as `python <argv[0]> gevent ...`: argv[0] must be a
+# script (like odoo-bin), not the odoo/__main__.py of `python3 -m odoo`, which cannot run as a script
+cat > "$WORK/odoo-bin" <<'EOF2'
+#!/usr/bin/env python3
+__import__("os").environ["TZ"] = "UTC"
+import odoo.cli
+
+if __name__ == "__main__":
+    odoo.cli.main()
+EOF2
 start_node() {  # name, HTTP port, cron threads
     local name="$1" port="$2" cron="$3"
-    setsid python3 -m odoo -d "$DB" --db-filter="^$DB\$" --addons-path="$ADDONS" --data-dir="$DATA" \
+    setsid python3 "$WORK/odoo-bin" -d "$DB" --db-filter="^$DB\$" --addons-path="$ADDONS" --data-dir="$DATA" \
         --db_host=127.0.0.1 --db_port="$PG_PRIMARY_PORT" --db_user=odoo \
         --db_replica_host=127.0.0.1 --db_replica_port="$PG_REPLICA_PORT" \
         --http-interface=127.0.0.1 --http-port="$port" --gevent-port=$((port + 1)) --proxy-mode \
@@ -244,7 +254,13 @@ websocket() {  # the handshake through nginx: 101 once a node's gevent process l
 deadline=$((SECONDS + 90))
 code="$(websocket)"
 while [ "$code" != 101 ] && [ $SECONDS -lt $deadline ]; do sleep 2; code="$(websocket)"; done
-say "nginx on :$NGINX_PORT in front of both nodes (/websocket answered $code through the gevent ports)"
+WEBSOCKET="$code"
+if [ "$code" = 101 ]; then
+    say "nginx on :$NGINX_PORT in front of both nodes; /websocket upgraded (101) through a node's gevent port"
+else
+    say "nginx on :$NGINX_PORT in front of both nodes; /websocket answered $code, not 101: the gevent process of the" \
+        "nodes does not run (its traceback: python3 $WORK/odoo-bin gevent -d $DB ...)"
+fi
 
 # ------------------------------------------------------------------------------------------- load + disruptions
 psql_pg "$PG_PRIMARY_PORT" -d "$DB" -Atc "SELECT pg_stat_statements_reset()" >/dev/null
@@ -269,14 +285,15 @@ sleep_until() { local at="$1"; while [ $((SECONDS - t0)) -lt "$at" ]; do sleep 1
 http_workers() {  # HTTP workers of a node: the children of its main process, not the gevent one
     local main="$1"
     for pid in $(pgrep -P "$main"); do
-        grep -q gevent "/proc/$pid/cmdline" 2>/dev/null || echo "$pid"
+        tr '\0' '\n' < "/proc/$pid/cmdline" 2>/dev/null | grep -qx gevent || echo "$pid"
     done
 }
 
 sleep_until $((DURATION * 3 / 10))
-victim="$(http_workers "$(cat "$WORK/node-b.pid")" | head -1)"
+victim="$(http_workers "$(cat "$WORK/node-b.pid")" | head -1 || true)"
+[ -n "$victim" ] || die "no HTTP worker found under node B's main process"
 start="$(date +%s.%N)"
-kill -KILL "$victim"
+kill -KILL "$victim" || true
 say "killed HTTP worker $victim of node B"
 deadline=$((SECONDS + 60))
 while [ "$(http_workers "$(cat "$WORK/node-b.pid")" | grep -vc "^$victim\$")" -lt 2 ] && [ $SECONDS -lt $deadline ]; do
@@ -304,6 +321,12 @@ status=0
 wait "$LOAD_PID" || status=$?
 LOAD_PID=""
 cat "$WORK/load.out"
+if [ "$WEBSOCKET" = 101 ]; then
+    say "/websocket through nginx: upgraded (101) by a gevent process"
+else
+    say "CHECK FAILED: /websocket through nginx answered $WEBSOCKET, not 101"
+    status=1
+fi
 grep -h "retrying with a read/write cursor" "$WORK"/node-*.log | head -5 | sed 's/^/[scaleout]   /' || true
 say "PostgreSQL replica log, errors:"
 grep -h "ERROR" "$PGDIR/replica.log" | head -5 | sed 's/^/[scaleout]   /' || true
