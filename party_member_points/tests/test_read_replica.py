@@ -5,7 +5,7 @@ With ``db_replica_host`` set, Odoo 18 answers the ``call_kw`` calls of methods m
 ``/report/pdf``, ``/my/counters``...) in a transaction of the replica, where PostgreSQL refuses any write ("cannot
 execute ... in a read-only transaction"; Odoo then runs the request again on the primary). These tests run the
 same paths in a read-only transaction (see ``tests/scaleout/run.sh`` for the rehearsal on a real replica)."""
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import psycopg2
 from lxml import etree
@@ -22,14 +22,11 @@ class _ReadOnlyDone(Exception):
 def read_only(env):
     """Run the block in a read-only transaction, as on the replica: a write raises ``ReadOnlySqlTransaction``
     (including one left in the cache, flushed at the end of the block). Rolled back afterwards."""
-    try:
-        with env.cr.savepoint():
-            env.cr.execute("SET TRANSACTION READ ONLY")
-            yield
-            env.flush_all()
-            raise _ReadOnlyDone()
-    except _ReadOnlyDone:
-        pass
+    with suppress(_ReadOnlyDone), env.cr.savepoint():
+        env.cr.execute("SET TRANSACTION READ ONLY")
+        yield
+        env.flush_all()
+        raise _ReadOnlyDone()
 
 
 def readonly_overrides_unmarked(registry, module_prefix="odoo.addons.party_"):

@@ -209,6 +209,7 @@ class Client:
         # one connection per request, as behind a proxy: an idle kept-alive connection would hold an Odoo worker
         self.http.headers["Connection"] = "close"
         self.counter = 0
+        self.tag, self.last_name = "portal", None  # names of the portal claims: load:<login>:<tag>:<counter>
 
     def call(self, op, path, params, uncertain=None):
         payload = {"jsonrpc": "2.0", "method": "call", "id": random.randint(1, 10**9), "params": params}
@@ -246,6 +247,8 @@ class Client:
             self.stats.error_times.append((time.time(), key))
             if uncertain:
                 self.stats.uncertain.add(uncertain)
+        if self.setup.get("scaleout"):
+            time.sleep(random.uniform(0.5, 1.5))  # a user whose page failed tries again after a moment
 
     def page(self, op, path, method="GET", expect=(200,), uncertain=None, **kwargs):
         """An HTTP route (portal page, report): the response when its status is expected, else ``None``."""
@@ -343,7 +346,8 @@ class Client:
         if not token:
             return None
         self.counter += 1
-        name = f"load:{self.spec['login']}:portal:{self.counter}"
+        name = f"load:{self.spec['login']}:{self.tag}:{self.counter}"
+        self.last_name = name
         rule_id = self.setup["rules"]["member"]
         response = self.page("portal claim", "/my/party/claims/new", "POST", expect=(303,), uncertain=name, data={
             "csrf_token": token, "rule_id": rule_id, "date": time.strftime("%Y-%m-%d", time.gmtime()),
@@ -404,13 +408,13 @@ class Client:
             self.kw("browse", "party.points.result", "web_search_read", [], {
                 "domain": [], "limit": 80, "specification": {"member_id": {"fields": {"display_name": {}}},
                                                              "year": {}, "total": {}}})
-        elif roll < 0.62:
+        elif roll < 0.62 and self.spec["login"] in ("admin", "hr"):  # HR managers and administrators only
             self.pivot("party.hr.performance.report", ["department_id"], ["total:avg"])
         elif roll < 0.70:
             self.pivot("party.points.entry", ["organization_id", "component_id"], ["points:sum"])
         elif roll < 0.74:
             self.search_panel()
-        elif roll < 0.90 and self.setup.get("reports"):
+        elif roll < 0.90 and self.setup.get("reports") and self.spec["login"] == "admin":  # records of any branch
             path = random.choice(self.setup["reports"])
             if "/report/pdf/" in path and random.random() < 0.7:  # a PDF costs a wkhtmltopdf run: fewer of them
                 path = path.replace("/report/pdf/", "/report/html/")
@@ -429,6 +433,9 @@ class Client:
         if role == "voter":
             self.page("portal page", "/my/evaluation")
             self.vote()
+        if role == "reader" and self.spec["login"] == "admin":  # one PDF at least (wkhtmltopdf), then at random
+            for path in [path for path in self.setup.get("reports", []) if "/report/pdf/" in path][:1]:
+                self.page("report PDF", path)
         while time.time() < deadline:
             roll = random.random()
             if role == "reader":
@@ -614,6 +621,7 @@ def check_attachments(node_urls, spec, setup, db):
     for index, upload_url in enumerate(node_urls):
         stats = Stats()
         client = Client(upload_url, spec, db, stats, setup)
+        client.tag = f"evidence{index}"
         if not client.login():
             problems.append(f"cannot log in on {upload_url}")
             continue
@@ -622,8 +630,7 @@ def check_attachments(node_urls, spec, setup, db):
         if not entry_id:
             problems.append(f"claim with evidence refused on {upload_url}: {dict(stats.errors)}")
             continue
-        setup.setdefault("attachment_entries", []).append(
-            (f"load:{spec['login']}:portal:{client.counter}", entry_id))
+        setup.setdefault("attachment_entries", []).append((client.last_name, entry_id))
         for read_url in node_urls[:index] + node_urls[index + 1:]:
             reader = Client(read_url, spec, db, stats, setup)
             reader.http.cookies.update(client.http.cookies)  # the same session, opened on the other node

@@ -207,20 +207,23 @@ http {
     fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
     uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
     scgi_temp_path $WORK/nginx/tmp/scgi;
+    # max_fails=0: a node is never marked down (with both marked down after a burst, nginx answers 502 at once to
+    # everybody); a refused connection (node down) is passed to the other node by proxy_next_upstream instead
     upstream odoo {
-        server 127.0.0.1:$NODE_A_PORT max_fails=1 fail_timeout=10s;
-        server 127.0.0.1:$NODE_B_PORT max_fails=1 fail_timeout=10s;
+        server 127.0.0.1:$NODE_A_PORT max_fails=0;
+        server 127.0.0.1:$NODE_B_PORT max_fails=0;
     }
     upstream odoochat {
-        server 127.0.0.1:$((NODE_A_PORT + 1)) max_fails=1 fail_timeout=10s;
-        server 127.0.0.1:$((NODE_B_PORT + 1)) max_fails=1 fail_timeout=10s;
+        server 127.0.0.1:$((NODE_A_PORT + 1)) max_fails=0;
+        server 127.0.0.1:$((NODE_B_PORT + 1)) max_fails=0;
     }
     map \$http_upgrade \$connection_upgrade { default upgrade; '' close; }
     server {
         listen 127.0.0.1:$NGINX_PORT;
         client_max_body_size 64m;
         proxy_read_timeout 720s;
-        proxy_connect_timeout 5s;
+        # a node's listen queue (Odoo: 8 connections per worker) full: the kernel drops the SYN and retries it
+        proxy_connect_timeout 30s;
         proxy_send_timeout 720s;
         proxy_set_header Host \$http_host;
         proxy_set_header X-Forwarded-Host \$http_host;
@@ -249,6 +252,7 @@ wait_node "$NGINX_PORT"
 websocket() {  # the handshake through nginx: 101 once a node's gevent process listens
     curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H 'Connection: Upgrade' -H 'Upgrade: websocket' \
         -H 'Sec-WebSocket-Version: 13' -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' \
+        -H "Origin: http://127.0.0.1:$NGINX_PORT" \
         "http://127.0.0.1:$NGINX_PORT/websocket" || true
 }
 deadline=$((SECONDS + 90))
