@@ -433,9 +433,9 @@ class Client:
         if role == "voter":
             self.page("portal page", "/my/evaluation")
             self.vote()
-        if role == "reader" and self.spec["login"] == "admin":  # one PDF at least (wkhtmltopdf), then at random
-            for path in [path for path in self.setup.get("reports", []) if "/report/pdf/" in path][:1]:
-                self.page("report PDF", path)
+        if role == "reader" and self.spec["login"] == "admin":  # every report once (PDF: wkhtmltopdf), then at random
+            for path in self.setup.get("reports", []):
+                self.page("report PDF" if "/report/pdf/" in path else "report HTML", path)
         while time.time() < deadline:
             roll = random.random()
             if role == "reader":
@@ -952,7 +952,9 @@ def main():
             print(f"[load]   {line.rstrip()[:200]}")
     finally:
         stop_server(server)
-        if options.keep_db or external or options.setup_only:
+        if external:
+            print(f"[load] database {options.db} left to its deployment")
+        elif options.keep_db or options.setup_only:
             print(f"[load] kept database {options.db} (log: {log_path})")
         else:
             subprocess.run(["dropdb", "--if-exists", "--force", options.db], capture_output=True, timeout=120)
