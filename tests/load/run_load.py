@@ -20,6 +20,14 @@
 6. Stops Odoo and drops the database (``--keep-db`` keeps it). Exit status 1 when the ledger check fails.
 
 Only loopback: the server listens on 127.0.0.1 and the clients call it there. The run stops by itself.
+
+For the scale-out rehearsal (``tests/scaleout/run.sh``): ``--scaleout`` installs the three addons with their demo
+data and adds readers (lists and pivots of the three addons, reports), portal claims with evidence, the member
+search panel and the online ballots of the demo voters; ``--setup-only FILE`` creates the database and stops;
+``--base-url URL --setup FILE`` drives a running deployment instead of starting Odoo, then checks the ledger,
+the ballots, the errors against the disruptions listed in ``--events``, the read paths answered on the replica
+(``--odoo-log`` of each node, ``--primary-port``/``--replica-port`` for pg_stat_statements) and the evidence
+uploaded through each ``--node-url`` and read through the others.
 """
 import argparse
 import json
