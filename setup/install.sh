@@ -15,6 +15,11 @@
 #   5. demo database with the three party_* addons, Chinese UI, Asia/Shanghai timezone
 #   6. Odoo in the foreground
 #
+# Not installed here: nginx, needed only by the scale-out rehearsal tests/scaleout/run.sh (a reverse proxy in
+# front of two Odoo nodes); install it with `apt-get install -y nginx` before running that script (it says so
+# when nginx is missing). The rehearsal also needs the PostgreSQL server binaries (initdb, pg_basebackup) and
+# the pg_stat_statements extension, both part of Debian's postgresql package that step 3 installs.
+#
 # Output: one line per step with its duration (and a spinner on a terminal). What apt, pip and
 # Odoo print goes to setup/logs/<step>.log; when a step fails, the last 40 lines of its log are
 # shown. The running Odoo server logs to setup/logs/odoo.log.
