@@ -24,6 +24,38 @@ class TestBallotEntryTour(HttpCase):
         self.assertEqual(campaign.member_ballot_count, 2)
         self.assertFalse(self.env["party.evaluation.ballot.entry"].search([]), "the wizard keeps nothing")
 
+    def test_scrutineers_enter_ballots_with_the_keyboard(self):
+        """Keys 1–4 grade the marked member and move on, Enter saves and opens the next ballot; "Count Ballots"
+        lists the anomalies before the vote is closed."""
+        campaign = self.env.ref("party_evaluation.demo_campaign_dongshan", raise_if_not_found=False)
+        if not campaign:
+            self.skipTest("demo data not loaded")
+        workflow(campaign._attending(), "evaluation_system").write({"attendance": "present"})
+        campaign._system().write({"state": "voting", "mass_reps_present": 3})
+        self.assertGreaterEqual(len(campaign.participant_ids.filtered("evaluated")), 4)
+        self.start_tour(f"/odoo/action-party_evaluation.party_evaluation_campaign_action/{campaign.id}",
+                        "party_evaluation_ballot_keyboard", login="secretary")
+        ballots = self.env["party.evaluation.ballot"].search([("campaign_id", "=", campaign.id)])
+        self.assertEqual(len(ballots), 2)
+        grade_sets = sorted(sorted(g for g in ballot.line_ids.mapped("grade") if g != "abstain") for ballot in ballots)
+        self.assertEqual(grade_sets, [["basic", "excellent", "qualified", "unqualified"], ["qualified"]])
+        self.assertEqual(campaign.state, "tallied")
+        # the saved ballots left nothing in the wizard (the third one, discarded, was never graded)
+        self.assertFalse(self.env["party.evaluation.ballot.entry.line"].search([("grade", "!=", False)]))
+
+    def test_tally_confirmation_lists_every_anomaly(self):
+        campaign = self.env.ref("party_evaluation.demo_campaign_dongshan", raise_if_not_found=False)
+        if not campaign:
+            self.skipTest("demo data not loaded")
+        workflow(campaign._attending(), "evaluation_system").write({"attendance": "present"})
+        campaign._system().write({"state": "voting", "mass_reps_present": 3})
+        action = campaign.action_confirm_tally()
+        confirm = self.env[action["res_model"]].browse(action["res_id"])
+        self.assertEqual(confirm.anomaly_count, 2)
+        self.assertIn("No public ballot entered, with 3 mass representatives present.", confirm.anomalies)
+        self.assertIn("0 member ballots for", confirm.anomalies)
+        self.assertEqual(campaign.state, "voting", "nothing is counted before the confirmation")
+
     def test_counters_and_tally_warnings_before_counting(self):
         campaign = self.env.ref("party_evaluation.demo_campaign_dongshan", raise_if_not_found=False)
         if not campaign:
