@@ -55,6 +55,8 @@
     "assets": {
         "web.assets_backend": [
             "party_member_points/static/src/choice_buttons/*",
+            "party_member_points/static/src/statusbar_window/*",
+            "party_member_points/static/src/evidence/*",
         ],
         "web.assets_tests": [
             "party_member_points/static/tests/tours/*.js",

@@ -100,5 +100,16 @@ registry.category("web_tour.tours").add("party_evaluation_ballot_keyboard", {
             content: "The vote is closed",
             trigger: "body:not(:has(.modal)) .o_form_view .o_statusbar_status button[aria-checked=true][data-value=tallied]",
         },
+        {
+            content: "The status bar shows a window of five stages around the current one, the others counted",
+            trigger: ".o_party_statusbar_window:has(.o_party_stages_before:contains(+4)):has(.o_party_stages_after:contains(+5))",
+            run() {
+                const stages = document.querySelectorAll(
+                    ".o_party_statusbar_window .o_statusbar_status .o_arrow_button:not(.dropdown-toggle)");
+                if (stages.length !== 5) {
+                    throw new Error(`${stages.length} stages shown instead of 5`);
+                }
+            },
+        },
     ],
 });
