@@ -18,3 +18,4 @@ from . import test_time_rules
 from . import test_commitments
 from . import test_member_import
 from . import test_trust_boundary
+from . import test_portal_phone

@@ -4,6 +4,7 @@ import logging
 
 from PIL import Image
 
+from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -315,7 +316,7 @@ class TestHrPerformanceExport(HttpCase):
             "rows": [{"title": "Total", "indent": 0, "values": [{"value": 85.69, "is_bold": True}]}],
         }
         response = self.url_open("/web/pivot/export_xlsx", data={"data": json.dumps(data),
-                                                                 "csrf_token": self.csrf_token()})
+                                                                 "csrf_token": http.Request.csrf_token(self)})
         self.assertEqual(response.status_code, 200)
         disposition = response.headers["Content-Disposition"]
         self.assertIn("%E5%90%84%E9%83%A8%E9%97%A8%E5%85%9A%E5%91%98%E8%A1%A8%E7%8E%B0.xlsx", disposition)

@@ -16,13 +16,7 @@ registry.category("web_tour.tours").add("party_officer_approve_claim", {
         },
         {
             content: "The photo is shown as a thumbnail, not as a file name",
-            trigger: ".o_form_view .o_field_widget[name=attachment_ids] .o_party_evidence_thumb img[alt='donation.png']",
-            run() {
-                const img = document.querySelector(".o_party_evidence_thumb img[alt='donation.png']");
-                if (!img.complete || !img.naturalWidth) {
-                    throw new Error("the thumbnail of the photo is not loaded");
-                }
-            },
+            trigger: ".o_form_view .o_field_widget[name=attachment_ids] .o_party_evidence_thumb img[alt='donation.png'][src*='/web/image/']",
         },
         {
             content: "Approve",
