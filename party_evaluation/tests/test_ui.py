@@ -69,3 +69,28 @@ class TestBallotEntryTour(HttpCase):
         warnings = campaign.tally_warnings
         self.assertIn("No public ballot entered, with 3 mass representatives present.", warnings)
         self.assertIn(f"0 member ballots for {present} voting members present", warnings)
+
+
+@tagged("post_install", "-at_install")
+class TestOverviewWaitingSteps(HttpCase):
+    """The to-do list of the overview card names the evaluation steps that wait for the user."""
+
+    def test_campaign_step_waits_for_the_branch_officer_then_for_the_upper_committee(self):
+        campaign = self.env.ref("party_evaluation.demo_campaign_dongshan", raise_if_not_found=False)
+        if not campaign:
+            self.skipTest("demo data not loaded")
+        secretary = self.env.ref("party_member_points.demo_user_secretary")
+        upper = self.env.ref("party_member_points.demo_user_upper")
+        branch = campaign.organization_id
+
+        def todo(user):
+            branch.invalidate_recordset(["overview_todo", "overview_todo_count"])  # computed for the user
+            return branch.with_user(user).overview_todo or ""
+
+        campaign._system().write({"state": "preparation"})
+        self.assertIn("Waiting for you: Open Meeting", todo(secretary))
+        self.assertIn(f"/odoo/party.evaluation.campaign/{campaign.id}", todo(secretary))
+        self.assertNotIn("Waiting for you", todo(upper), "a step of the branch is not the upper committee's")
+        campaign._system().write({"state": "upper_review"})
+        self.assertIn("Waiting for you: Approve Results", todo(upper))
+        self.assertNotIn("Waiting for you", todo(secretary))
