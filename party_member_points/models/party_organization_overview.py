@@ -166,7 +166,8 @@ class PartyOrganization(models.Model):
     def _overview_step_line(self, record, label):
         """One line of the card's to-do list for a workflow step that waits for the user, with a link."""
         return Markup(
-            '<div class="o_party_todo_line o_party_todo_step text-truncate"><i class="fa fa-hourglass-half text-warning me-1"/>'
+            '<div class="o_party_todo_line o_party_todo_step text-truncate">'
+            '<i class="fa fa-hourglass-half text-warning me-1"/>'
             '<a href="/odoo/%s/%s">%s</a> <span class="text-muted">%s</span></div>'
         ) % (record._name, record.id, escape(label), escape(record.display_name))
 

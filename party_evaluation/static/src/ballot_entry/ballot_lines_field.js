@@ -1,5 +1,6 @@
 import { onMounted, useEffect, useExternalListener, useRef, useState } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
+import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { X2ManyField, x2ManyField } from "@web/views/fields/x2many/x2many_field";
 
@@ -54,6 +55,11 @@ export class BallotLinesField extends X2ManyField {
 
     get ballotRecords() {
         return this.props.record.data[this.props.name].records;
+    }
+
+    get keysHelp() {
+        // prettier-ignore
+        return _t("Keys: 1 Excellent · 2 Qualified · 3 Basically Qualified · 4 Unqualified · 5 Abstain, then the next member; ↑ ↓ move; Enter saves the ballot and opens the next one. Marked:");
     }
 
     get currentName() {
