@@ -1,6 +1,7 @@
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.party_member_points.models.party_workflow import workflow
+from odoo.addons.party_member_points.tests.test_portal_phone import PortalPhoneMixin
 
 
 @tagged("post_install", "-at_install")
@@ -94,3 +95,21 @@ class TestOverviewWaitingSteps(HttpCase):
         campaign._system().write({"state": "upper_review"})
         self.assertIn("Waiting for you: Approve Results", todo(upper))
         self.assertNotIn("Waiting for you", todo(secretary))
+
+
+@tagged("post_install", "-at_install")
+class TestOnlineBallotOnPhone(PortalPhoneMixin, HttpCase):
+    """The demo portal member votes online on a phone (390 × 844): the ballot fits the screen and its grades are
+    big buttons (at least 40 px high, easy to hit with a finger). Screenshots are saved with the portal's."""
+
+    def test_online_ballot_fits_a_phone(self):
+        portal = self.env.ref("base.demo_user0", raise_if_not_found=False)
+        token = self.env["party.evaluation.ballot.token"].sudo().search(
+            [("user_id", "=", portal.id), ("used", "=", False)], limit=1) if portal else None
+        if not token:
+            self.skipTest("demo data not loaded (no open online ballot of the portal member)")
+        results = self._visit_on_phone("portal", [("evaluation", "/my/evaluation"),
+                                                  ("ballot", f"/my/evaluation/ballot/{token.token}")])
+        for measures in results.values():
+            self._assert_fits_a_phone(measures)
+        self.assertGreaterEqual(results["ballot"]["smallestChoice"], 40, "the grades are big buttons")
