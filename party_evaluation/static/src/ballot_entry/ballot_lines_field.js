@@ -105,6 +105,9 @@ export class BallotLinesField extends X2ManyField {
             const step = ev.key === "ArrowDown" ? 1 : -1;
             this.cursor.index = Math.max(0, Math.min(this.cursor.index + step, this.ballotRecords.length - 1));
         } else if (ev.key === "Enter") {
+            if (ev.target.closest?.("button, a") && !this.ballotRoot.el.contains(ev.target)) {
+                return; // Enter on a focused button (Discard, Blanks → Qualified) is that button's
+            }
             const button = container.querySelector("button[name=action_save_next]");
             if (button && !button.disabled) {
                 ev.preventDefault();
