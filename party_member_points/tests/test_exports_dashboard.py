@@ -3,6 +3,7 @@ import io
 from datetime import date, timedelta
 
 import openpyxl
+from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
@@ -123,5 +124,6 @@ class TestOverviewTrends(PartyPointsCase):
         months = trend_months(party_today(org))
         monthly = org._subtree_monthly("party.points.entry", [("state", "=", "posted")], "date", "points:sum", months)
         posted = self.env["party.points.entry"].search([
-            ("organization_id", "child_of", org.id), ("state", "=", "posted"), ("date", ">=", months[-1])])
+            ("organization_id", "child_of", org.id), ("state", "=", "posted"), ("date", ">=", months[-1]),
+            ("date", "<", months[-1] + relativedelta(months=1))])
         self.assertAlmostEqual(monthly[org.id].get(months[-1], 0), sum(posted.mapped("points")))

@@ -19,6 +19,11 @@ registry.category("web_tour.tours").add("party_evaluation_ballot_keyboard", {
             trigger: ".modal .o_field_widget[name=member_progress]:contains(0 /)",
         },
         {
+            content: "The keys go to the ballot (the dialog focuses it; a click on it too)",
+            trigger: ".modal .o_party_ballot_keys",
+            run: "click",
+        },
+        {
             content: "1: the first member is Excellent",
             trigger: ".modal .o_party_ballot_keys",
             run: "press 1",
@@ -65,6 +70,10 @@ registry.category("web_tour.tours").add("party_evaluation_ballot_keyboard", {
         },
         {
             trigger: ".modal .o_data_row:first.o_party_ballot_current:not(:has(button.active))",
+        },
+        {
+            trigger: ".modal .o_party_ballot_keys",
+            run: "click",
         },
         {
             content: "2 then Enter: a second ballot",
