@@ -58,6 +58,9 @@
             "party_member_points/static/src/statusbar_window/*",
             "party_member_points/static/src/evidence/*",
         ],
+        "portal.assets_chatter_style": [
+            "party_member_points/static/src/portal/portal_chatter.scss",
+        ],
         "web.assets_tests": [
             "party_member_points/static/tests/tours/*.js",
             "party_member_points/static/tests/party_open_forms.js",

@@ -17,17 +17,28 @@ SCREENSHOTS_DIR = pathlib.Path(os.environ.get("PARTY_SCREENSHOTS_DIR") or (
 # What a page looks like on the phone: the width of the page, the right edge of every cell of the points column
 # (o_party_points_col), and the English placeholders of a fresh database that must not show.
 CHATTER_READY = """(async () => {
-    if (document.querySelector('.o_portal_chatter')) {
-        await odoo.portalChatterReady;
+    if (!document.querySelector('.o_portal_chatter')) {
+        return true;
+    }
+    await odoo.portalChatterReady;
+    // the thread is loaded when it shows its messages or says it has none
+    for (let wait = 0; wait < 50; wait++) {
+        const roots = [...document.querySelectorAll('*')].filter((el) => el.shadowRoot).map((el) => el.shadowRoot);
+        if (roots.some((root) => root.querySelector('.o-mail-Message, .o-mail-Thread-empty span'))) {
+            return true;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return true;
 })()"""
 
 MEASURE = """(() => {
     const points = [...document.querySelectorAll('.o_party_points_col')].filter((el) => el.offsetParent);
-    // the portal's chatter lives in a shadow root
-    const text = [document.body.innerText, ...[...document.querySelectorAll('*')].filter((el) => el.shadowRoot)
-        .map((el) => el.shadowRoot.textContent)].join(' ');
+    // the text shown, also in the portal's chatter, which lives in a shadow root
+    const shadowText = [...document.querySelectorAll('*')].filter((el) => el.shadowRoot).flatMap(
+        (el) => [...el.shadowRoot.children].filter((child) => !['STYLE', 'LINK'].includes(child.tagName))
+            .map((child) => child.innerText || ''));
+    const text = [document.body.innerText, ...shadowText].join(' ');
     return JSON.stringify({
         width: window.innerWidth,
         scrollWidth: document.documentElement.scrollWidth,
