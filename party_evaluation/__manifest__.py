@@ -42,6 +42,9 @@
         "demo/party_evaluation_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "party_evaluation/static/src/ballot_entry/*",
+        ],
         "web.assets_tests": [
             "party_evaluation/static/tests/tours/*.js",
         ],

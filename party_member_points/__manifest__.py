@@ -57,6 +57,11 @@
     "assets": {
         "web.assets_backend": [
             "party_member_points/static/src/choice_buttons/*",
+            "party_member_points/static/src/statusbar_window/*",
+            "party_member_points/static/src/evidence/*",
+        ],
+        "portal.assets_chatter_style": [
+            "party_member_points/static/src/portal/portal_chatter.scss",
         ],
         "web.assets_tests": [
             "party_member_points/static/tests/tours/*.js",

@@ -744,6 +744,20 @@ class PartyEvaluationCampaign(models.Model):
         self._check_state("voting")
         return self.env["party.evaluation.ballot.entry"]._action_open(self, "member", target="new")
 
+    def action_confirm_tally(self):
+        """The confirmation of "Count Ballots", listing every anomaly of the round before the vote is closed."""
+        self.ensure_one()
+        self._check_state("voting")
+        wizard = self.env["party.evaluation.tally.confirm"].create({"campaign_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Count the Ballots"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
     def action_view_ballots(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("party_evaluation.party_evaluation_ballot_action")

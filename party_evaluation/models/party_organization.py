@@ -22,6 +22,30 @@ OPEN_STATES = (
 )
 
 
+UPPER = "party_member_points.group_party_upper"
+
+
+def campaign_next_step(state):
+    """``(button, who)`` of the step a campaign in ``state`` waits for: the button of the campaign's form that
+    moves it on, and whether the branch's officers (``"officer"``) or the upper committee (``"upper"``) press it;
+    ``None`` once closed or cancelled."""
+    return {
+        "draft": ("Submit Plan", "officer"),
+        "submitted": ("Approve Plan", "upper"),
+        "approved": ("Start Preparation", "officer"),
+        "preparation": ("Open Meeting", "officer"),
+        "meeting": ("Start Voting", "officer"),
+        "voting": ("Count Ballots", "officer"),
+        "tallied": ("Committee Proposal", "officer"),
+        "proposal": ("Hear the Members", "officer"),
+        "hearing": ("Branch Resolution", "officer"),
+        "resolution": ("Submit to Upper Committee", "officer"),
+        "upper_review": ("Approve Results", "upper"),
+        "upper_approved": ("Publish Results", "officer"),
+        "published": ("Close", "officer"),
+    }.get(state)
+
+
 class PartyOrganization(models.Model):
     """Branch overview: the evaluation campaign under way in the branch, if any."""
 
@@ -53,6 +77,37 @@ class PartyOrganization(models.Model):
             org.overview_campaign_id = campaigns.get(org.id, Campaign)
             org.overview_campaign_state = org.overview_campaign_id.state
             org.overview_rectification_count = rectifications.get(org.id, 0)
+
+    def _overview_blocked_steps(self):
+        """The evaluation campaigns whose next step waits for the user: an officer step of a branch the user runs,
+        an upper step (approving the plan or the results) of a branch below the committee the user runs."""
+        result = super()._overview_blocked_steps()
+        if not self.ids:
+            return result
+        campaigns = self.env["party.evaluation.campaign"].search(
+            [("organization_id", "child_of", self.ids), ("state", "in", OPEN_STATES)])
+        labels = {
+            "Submit Plan": self.env._("Submit Plan"), "Approve Plan": self.env._("Approve Plan"),
+            "Start Preparation": self.env._("Start Preparation"), "Open Meeting": self.env._("Open Meeting"),
+            "Start Voting": self.env._("Start Voting"), "Count Ballots": self.env._("Count Ballots"),
+            "Committee Proposal": self.env._("Committee Proposal"), "Hear the Members": self.env._("Hear the Members"),
+            "Branch Resolution": self.env._("Branch Resolution"),
+            "Submit to Upper Committee": self.env._("Submit to Upper Committee"),
+            "Approve Results": self.env._("Approve Results"), "Publish Results": self.env._("Publish Results"),
+            "Close": self.env._("Close"),
+        }
+
+        def step_of(campaign):
+            step = campaign_next_step(campaign.state)
+            if not step:
+                return None
+            button, who = step
+            label = self.env._("Waiting for you: %s", labels[button])
+            if who == "upper":
+                return label, UPPER, campaign.organization_id.parent_id, True
+            return label, OFFICER, campaign.organization_id, False
+
+        return self._overview_add_blocked(result, campaigns, step_of)
 
     def action_overview_campaign(self):
         self.ensure_one()

@@ -70,11 +70,15 @@ class PartyMemberPortal(CustomerPortal):
             raise Forbidden()
 
     def _party_attachment_links(self, attachments):
-        """Download links of evidence the user may see (tokens make them work whoever uploaded them)."""
+        """``(attachment, download link, thumbnail link or None)`` of the evidence the user may see: photos get a
+        thumbnail (tokens make the links work whoever uploaded the file)."""
         links = []
         for attachment in attachments.sudo():
             token = attachment.generate_access_token()[0]
-            links.append((attachment, f"/web/content/{attachment.id}?download=true&access_token={token}"))
+            thumbnail = None
+            if (attachment.mimetype or "").startswith("image/"):
+                thumbnail = f"/web/image/{attachment.id}/256x256?access_token={token}"
+            links.append((attachment, f"/web/content/{attachment.id}?download=true&access_token={token}", thumbnail))
         return links
 
     # ------------------------------------------------------------------ overview

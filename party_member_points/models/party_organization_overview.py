@@ -8,6 +8,39 @@ from ..tools.clock import party_today
 # The overview is the officers' dashboard: members and leaders do not read its figures.
 OFFICER = "party_member_points.group_party_officer"
 
+# Months shown by the trends of the overview cards (this month and the eleven before).
+TREND_MONTHS = 12
+
+
+def trend_months(today, count=TREND_MONTHS):
+    """The first days of the last ``count`` months, oldest first, this month last."""
+    start = today.replace(day=1)
+    return [start - relativedelta(months=back) for back in range(count - 1, -1, -1)]
+
+
+def sparkline_svg(values, width=120, height=26, color="#c8102e"):
+    """A small inline SVG line of ``values`` (oldest first; ``None`` for a month without data, skipped): the
+    trend of a figure over the months of the overview card, the last value marked by a dot."""
+    points = [(index, value) for index, value in enumerate(values) if value is not None]
+    if not points:
+        return Markup('<svg class="o_party_sparkline" width="%s" height="%s" role="img"></svg>') % (width, height)
+    low = min(value for _index, value in points)
+    high = max(value for _index, value in points)
+    span = (high - low) or 1.0
+    step = (width - 6) / max(len(values) - 1, 1)
+
+    def xy(index, value):
+        return round(3 + index * step, 1), round(height - 3 - (value - low) / span * (height - 6), 1)
+
+    coordinates = [xy(index, value) for index, value in points]
+    line = " ".join(f"{x},{y}" for x, y in coordinates)
+    last_x, last_y = coordinates[-1]
+    return Markup(
+        '<svg class="o_party_sparkline" width="%s" height="%s" viewBox="0 0 %s %s" role="img">'
+        '<polyline fill="none" stroke="%s" stroke-width="1.5" stroke-linejoin="round" points="%s"/>'
+        '<circle cx="%s" cy="%s" r="2.5" fill="%s"/></svg>'
+    ) % (width, height, width, height, color, line, last_x, last_y, color)
+
 
 class PartyOrganization(models.Model):
     """Branch overview figures for the officers' dashboard: each counts the organization and everything below."""
@@ -34,7 +67,11 @@ class PartyOrganization(models.Model):
         help="Organizations the user runs and those below them (all of them for a party administrator): the "
              "overview shows only these.")
     overview_todo = fields.Html(compute="_compute_overview_todo", string="To Do", sanitize=False, groups=OFFICER,
-                                help="The user's open activities on the records of this organization and below.")
+                                help="The user's open activities on the records of this organization and below, and "
+                                     "the workflow steps that wait for the user.")
+    overview_trends = fields.Html(compute="_compute_overview_trends", string="Trends", sanitize=False,
+                                  groups=OFFICER,
+                                  help="Points posted, meeting attendance and dues paid over the last 12 months.")
     overview_todo_count = fields.Integer(compute="_compute_overview_todo", string="To Do Count", groups=OFFICER)
 
     def _overview_scope_domain(self):
@@ -88,11 +125,114 @@ class PartyOrganization(models.Model):
             if self.ids else self.env["mail.activity"]
         organizations = self._activity_organizations(activities)
         today = party_today(self)
+        blocked = self._overview_blocked_steps()
         for org in self:
             mine = [a for a in activities if org.parent_path and a.id in organizations
                     and (organizations[a.id].parent_path or "").startswith(org.parent_path)]
-            org.overview_todo_count = len(mine)
-            org.overview_todo = Markup("").join(self._overview_todo_line(a, today) for a in mine[:8]) or False
+            steps = blocked.get(org.id, [])
+            org.overview_todo_count = len(mine) + len(steps)
+            lines = [self._overview_step_line(*step) for step in steps]
+            lines += [self._overview_todo_line(a, today) for a in mine]
+            org.overview_todo = Markup("").join(lines[:8]) or False
+
+    def _overview_blocked_steps(self):
+        """``{organization id: [(record, step label), ...]}``: the workflows under way in each organization of
+        ``self`` (and below) whose next step waits for the current user (an officer step of an organization the
+        user runs, an upper step of one below). The addons with workflows add theirs."""
+        return {}
+
+    def _overview_add_blocked(self, result, records, step_of):
+        """Add to ``result`` each record of ``records`` (with an ``organization_id``) whose next step, given by
+        ``step_of(record)`` as ``(label, group xml id, organization that acts, upper)`` or ``None``, is the
+        user's: the user has the group and is an officer of the acting organization itself, or, for a step of the
+        upper organization (``upper`` true), of it or of one above it."""
+        user = self.env.user
+        own = set(user.party_officer_organization_ids.ids)
+        for record in records:
+            step = step_of(record)
+            if not step:
+                continue
+            label, group, acting, upper = step
+            if not acting or not user.has_group(group):
+                continue
+            if not (user._party_can_manage(acting) if upper else acting.id in own):
+                continue
+            path = record.organization_id.parent_path or ""
+            for org in self:
+                if org.parent_path and path.startswith(org.parent_path):
+                    result.setdefault(org.id, []).append((record, label))
+        return result
+
+    def _overview_step_line(self, record, label):
+        """One line of the card's to-do list for a workflow step that waits for the user, with a link."""
+        return Markup(
+            '<div class="o_party_todo_line o_party_todo_step text-truncate">'
+            '<i class="fa fa-hourglass-half text-warning me-1"/>'
+            '<a href="/odoo/%s/%s">%s</a> <span class="text-muted">%s</span></div>'
+        ) % (record._name, record.id, escape(label), escape(record.display_name))
+
+    def _subtree_monthly(self, model, domain, date_field, aggregate, months):
+        """``{organization id: {first day of month: value}}`` of ``aggregate`` over the records of each
+        organization's subtree, month by month over ``months`` (one grouped query for all of ``self``)."""
+        start = months[0]
+        date_type = self.env[model]._fields[date_field].type
+        since = fields.Datetime.to_datetime(start) if date_type == "datetime" else start
+        rows = self.env[model]._read_group(
+            domain + [("organization_id", "child_of", self.ids), (date_field, ">=", since)],
+            ["organization_id", f"{date_field}:month"], [aggregate])
+        result = {org.id: {} for org in self}
+        for organization, month, value in rows:
+            if not month:
+                continue
+            month = (month.date() if hasattr(month, "date") and callable(month.date) else month).replace(day=1)
+            for org in self:
+                if org.parent_path and (organization.parent_path or "").startswith(org.parent_path):
+                    result[org.id][month] = result[org.id].get(month, 0) + value
+        return result
+
+    @staticmethod
+    def _monthly_rate(part, whole, months):
+        """Percentages of ``part`` in ``whole`` per month (``None`` for a month with nothing)."""
+        return [round(100.0 * part.get(month, 0) / whole[month], 1) if whole.get(month) else None
+                for month in months]
+
+    def _compute_overview_trends(self):
+        if not self.ids:
+            self.overview_trends = False
+            return
+        months = trend_months(party_today(self))
+        points = self._subtree_monthly("party.points.entry", [("state", "=", "posted")], "date", "points:sum",
+                                       months)
+        expected = self._subtree_monthly("party.meeting.attendance", [("meeting_state", "=", "done")],
+                                         "meeting_date", "__count", months)
+        present = self._subtree_monthly("party.meeting.attendance",
+                                        [("meeting_state", "=", "done"), ("status", "=", "present")],
+                                        "meeting_date", "__count", months)
+        dues = self._subtree_monthly("party.dues", [], "month", "__count", months)
+        paid = self._subtree_monthly("party.dues", [("state", "in", ("paid", "late", "exempt"))], "month", "__count",
+                                     months)
+        labels = (self.env._("Points"), self.env._("Attendance"), self.env._("Dues paid"))
+        for org in self:
+            series = (
+                [round(points[org.id].get(month, 0), 1) for month in months],
+                self._monthly_rate(present[org.id], expected[org.id], months),
+                self._monthly_rate(paid[org.id], dues[org.id], months),
+            )
+            org.overview_trends = Markup("").join(
+                self._overview_trend_line(label, values, unit)
+                for label, values, unit in zip(labels, series, ("", "%", "%")))
+
+    def _overview_trend_line(self, label, values, unit):
+        """One trend of the card: its name, the sparkline of the 12 months and the last month's value."""
+        last = next((value for value in reversed(values) if value is not None), None)
+        shown = "–" if last is None else f"{last:g}{unit}"
+        title = self.env._("%(label)s, last 12 months: %(values)s", label=label, values=" · ".join(
+            "–" if value is None else f"{value:g}" for value in values))
+        return Markup(
+            '<div class="o_party_trend d-flex align-items-center gap-2" title="%s">'
+            '<span class="text-muted small text-nowrap" style="width: 4.5rem;">%s</span>%s'
+            '<span class="small fw-bold text-nowrap">%s</span></div>'
+        ) % (title, label, sparkline_svg(values), shown)
 
     def _overview_todo_line(self, activity, today):
         """One line of the card's to-do list: the deadline, what to do and the record, with a link to it."""

@@ -1,14 +1,16 @@
 import base64
 import io
-from datetime import timedelta
+from datetime import date, timedelta
 
 import openpyxl
+from dateutil.relativedelta import relativedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.addons.party_member_points.tools.clock import party_today
 
+from ..models.party_organization_overview import sparkline_svg, trend_months
 from ..models.party_points_logic import period_bounds
 from .test_points_common import PartyPointsCase
 
@@ -96,3 +98,32 @@ class TestBranchOverviewAttendance(PartyPointsCase):
         action = branch.action_overview_attendance()
         self.assertEqual(action["views"][0][1], "pivot")
         self.assertEqual(self.env["party.meeting.attendance"].search_count(action["domain"]), len(lines))
+
+
+@tagged("post_install", "-at_install")
+class TestOverviewTrends(PartyPointsCase):
+    """The overview cards: trends of the last 12 months drawn as small inline SVG lines."""
+
+    def test_months_and_sparkline(self):
+        months = trend_months(date(2026, 3, 17))
+        self.assertEqual(len(months), 12)
+        self.assertEqual((months[0], months[-1]), (date(2025, 4, 1), date(2026, 3, 1)))
+        svg = sparkline_svg([1, None, 3, 2])
+        self.assertIn("<polyline", svg)
+        self.assertEqual(svg.count(","), 3, "three points drawn, the month without data skipped")
+        self.assertNotIn("polyline", sparkline_svg([None, None]))
+
+    def test_trends_of_a_branch_count_its_points_by_month(self):
+        org = self.env.ref("party_member_points.demo_org_dongshan", raise_if_not_found=False)
+        if not org:
+            self.skipTest("demo data not loaded")
+        trends = org.overview_trends
+        for label in ("Points", "Attendance", "Dues paid"):
+            self.assertIn(label, trends)
+        self.assertEqual(trends.count("o_party_sparkline"), 3)
+        months = trend_months(party_today(org))
+        monthly = org._subtree_monthly("party.points.entry", [("state", "=", "posted")], "date", "points:sum", months)
+        posted = self.env["party.points.entry"].search([
+            ("organization_id", "child_of", org.id), ("state", "=", "posted"), ("date", ">=", months[-1]),
+            ("date", "<", months[-1] + relativedelta(months=1))])
+        self.assertAlmostEqual(monthly[org.id].get(months[-1], 0), sum(posted.mapped("points")))

@@ -1,6 +1,9 @@
+import io
 import re
 from datetime import timedelta
 from unittest import SkipTest
+
+from PIL import Image
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError
@@ -131,6 +134,26 @@ class TestMemberPortal(HttpCase):
         page = self.url_open(f"/my/party/claims/{entry.id}")
         self.assertIn("Posted", page.text)
         self.assertIn("Approved and posted by:", page.text)
+
+    def test_claim_photo_shown_as_a_thumbnail(self):
+        """A photo of the evidence is shown as a thumbnail on the claim's page (the member's token opens it),
+        other files by their name."""
+        image = io.BytesIO()
+        Image.new("RGB", (400, 300), (200, 30, 30)).save(image, "PNG")
+        self.authenticate("portal", "portal")
+        response = self._claim(files=[("attachments", ("photo.png", image.getvalue(), "image/png")),
+                                      ("attachments", ("certificate.txt", b"certified", "text/plain"))])
+        entry = self.Entry.browse(int(response.url.split("/")[-1].split("?")[0]))
+        photo = entry.attachment_ids.filtered(lambda a: a.name == "photo.png")
+        thumbnail = re.search(rf'<img [^>]*src="(/web/image/{photo.id}/256x256\?access_token=[^"]+)"', response.text)
+        self.assertTrue(thumbnail, "the photo is shown as a thumbnail")
+        self.assertNotRegex(response.text, r'<img [^>]*alt="certificate.txt"')
+        self.assertIn("certificate.txt", response.text)
+        fetched = self.url_open(thumbnail.group(1).replace("&amp;", "&"))
+        self.assertEqual(fetched.status_code, 200)
+        self.assertTrue(fetched.headers["Content-Type"].startswith("image/"))
+        with Image.open(io.BytesIO(fetched.content)) as small:
+            self.assertLessEqual(max(small.size), 256)
 
     def test_invalid_claims_save_nothing(self):
         self.authenticate("portal", "portal")

@@ -1,6 +1,10 @@
+import io
 import json
 import logging
 
+from PIL import Image
+
+from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -146,8 +150,12 @@ class TestOfficerTours(HttpCase):
         member = member_user.party_member_ids[:1]
         rule = member.organization_id._get_points_scheme().rule_ids.filtered(lambda r: r.recorder == "member")[:1]
         Entry = self.env["party.points.entry"].with_user(member_user)
-        attachment = self.env["ir.attachment"].with_user(member_user).create({
-            "name": "donation.txt", "raw": b"certificate", "res_model": "party.points.entry"})
+        image = io.BytesIO()
+        Image.new("RGB", (300, 200), (30, 120, 200)).save(image, "PNG")
+        attachment = self.env["ir.attachment"].with_user(member_user).create([
+            {"name": "donation.txt", "raw": b"certificate", "res_model": "party.points.entry"},
+            {"name": "donation.png", "raw": image.getvalue(), "res_model": "party.points.entry"},
+        ])
         claim = Entry.create({"member_id": member.id, "rule_id": rule.id, "name": "Tour claim: blood donation",
                               "attachment_ids": [(6, 0, attachment.ids)]})
         claim.action_submit()
@@ -291,3 +299,35 @@ class TestRoleHome(HttpCase):
 
     def test_hr_lands_on_performance_report(self):
         self.start_tour("/odoo", "party_home_hr", login="hr")
+
+
+@tagged("post_install", "-at_install")
+class TestHrPerformanceExport(HttpCase):
+    """HR downloads the party performance pivot: a clean file name, the grades in their order, rounded averages."""
+
+    def test_pivot_download_is_named_after_the_report(self):
+        if not self.env["res.users"].search([("login", "=", "hr")]):
+            self.skipTest("demo data not loaded")
+        self.authenticate("hr", "hr")
+        data = {
+            "title": "各部门党员表现", "model": "party.hr.performance.report", "measure_count": 1,
+            "origin_count": 1, "col_group_headers": [[{"title": "Total", "width": 1, "height": 1}]],
+            "measure_headers": [{"title": "Points", "is_bold": True}], "origin_headers": [],
+            "rows": [{"title": "Total", "indent": 0, "values": [{"value": 85.69, "is_bold": True}]}],
+        }
+        response = self.url_open("/web/pivot/export_xlsx", data={"data": json.dumps(data),
+                                                                 "csrf_token": http.Request.csrf_token(self)})
+        self.assertEqual(response.status_code, 200)
+        disposition = response.headers["Content-Disposition"]
+        self.assertIn("%E5%90%84%E9%83%A8%E9%97%A8%E5%85%9A%E5%91%98%E8%A1%A8%E7%8E%B0.xlsx", disposition)
+        self.assertNotIn("party.hr.performance.report", disposition)
+        self.assertTrue(response.content.startswith(b"PK"), "an XLSX file")
+
+    def test_pivot_grades_in_order_and_rounded(self):
+        report = self.env["party.hr.performance.report"]
+        labels = [label for _key, label in report._fields["grade_level"]._description_selection(self.env)]
+        self.assertEqual(labels, ["Excellent", "Qualified", "Basically Qualified", "Unqualified"])
+        for row in report.read_group([], ["total:avg", "stars:avg"], ["department_id"]):
+            for name in ("total", "stars"):
+                if isinstance(row.get(name), float):
+                    self.assertEqual(row[name], round(row[name], 2))

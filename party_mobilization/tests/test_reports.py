@@ -87,3 +87,30 @@ class TestMobilizationReports(MobilizationCase):
         self.assertEqual(employee.party_mobilization_count, 1)
         self.assertEqual(employee.party_commendation_count, 0)
         self.assertEqual(employee.party_mobilization_penalty_count, 0)
+
+    def test_overview_names_the_steps_waiting_for_the_user(self):
+        """The to-do list of the overview card: a plan to submit waits for the branch's secretary, a plan
+        submitted for the town committee; an executing project waits for nobody's button."""
+        plan = self.env["party.mobilization.project"].create({
+            "name": "Road repair", "organization_id": self.village.id, "kind": "flood",
+            "date_start": self.today, "date_deadline": self.today + relativedelta(years=1),
+            "joint_meeting_date": self.today, "rewards": "Commendation notices", "penalties": "Conversion",
+            "stage_review_plan": "After each batch", "description": "<p>Road repair works</p>",
+        })
+
+        def steps(user, org):
+            org.invalidate_recordset(["overview_todo", "overview_todo_count"])  # computed for the user
+            todo = org.with_user(user).overview_todo or ""
+            return [line for line in todo.split("<div ") if "o_party_todo_step" in line]
+
+        village_steps = steps(self.user_secretary, self.village)
+        self.assertEqual(len(village_steps), 1, "the executing project waits for no button")
+        self.assertIn("Waiting for you: Submit to the Town", village_steps[0])
+        self.assertIn(f"/odoo/party.mobilization.project/{plan.id}", village_steps[0])
+        self.assertFalse(steps(self.user_town, self.village.parent_id), "a plan not submitted is the branch's")
+        self.assertFalse(steps(self.user_other, self.village.parent_id), "another village's secretary")
+        plan.with_user(self.user_secretary).action_submit()
+        self.assertFalse(steps(self.user_secretary, self.village))
+        town_steps = steps(self.user_town, self.village.parent_id)
+        self.assertEqual(len(town_steps), 1)
+        self.assertIn("Waiting for you: Approve", town_steps[0])

@@ -15,6 +15,10 @@ registry.category("web_tour.tours").add("party_officer_approve_claim", {
             trigger: ".o_form_view .o_field_widget[name=attachment_ids] :contains(donation.txt)",
         },
         {
+            content: "The photo is shown as a thumbnail, not as a file name",
+            trigger: ".o_form_view .o_field_widget[name=attachment_ids] .o_party_evidence_thumb img[alt='donation.png'][src*='/web/image/']",
+        },
+        {
             content: "Approve",
             trigger: ".o_form_view .o_form_statusbar button[name=action_approve]",
             run: "click",

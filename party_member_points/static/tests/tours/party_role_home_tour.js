@@ -15,6 +15,10 @@ registry.category("web_tour.tours").add("party_home_officer", {
             trigger: ".o_kanban_view:not(:has(.o_kanban_record:contains(西山村党支部)))",
         },
         {
+            content: "The card shows the trends of the last 12 months: points, attendance, dues",
+            trigger: ".o_kanban_record:contains(东山村党支部) .o_party_overview_trends:has(.o_party_trend:eq(2) svg.o_party_sparkline polyline)",
+        },
+        {
             content: "The to-do list of the card opens what waits for the secretary",
             trigger: ".o_kanban_record:contains(东山村党支部) .o_party_overview_todo .o_party_todo_line a",
             run: "click",
