@@ -498,6 +498,12 @@ for user in users:
         vals["tz"] = "Asia/Shanghai"
     if vals:
         user.write(vals)
+# scheduled actions run as the system user (base.user_root): the texts they store (automatic points, activities
+# of the six-month check, year-end messages) are written in its language, and mails to contacts in theirs
+if fresh:
+    for partner in env.ref("base.user_root").partner_id | env["res.company"].search([]).partner_id:
+        if partner.lang != "zh_CN":
+            partner.lang = "zh_CN"
 env.cr.commit()
 for user in users.sorted("id"):
     print(f"    {user.login}: lang={user.lang} tz={user.tz}")

@@ -44,7 +44,8 @@ MEASURE = """(() => {
         scrollWidth: document.documentElement.scrollWidth,
         points: points.length,
         pointsRight: Math.max(0, ...points.map((el) => el.getBoundingClientRect().right)),
-        placeholders: ['Your logo', 'YourCompany', 'The conversation is empty'].filter((t) => text.includes(t)),
+        placeholders: ['Your logo', 'YourCompany', 'The conversation is empty', '对话内容为空']
+            .filter((t) => text.includes(t)),
         smallestChoice: Math.min(Infinity, ...[...document.querySelectorAll('.o_party_ballot_choice')].map(
             (el) => el.getBoundingClientRect().height)),
     });
@@ -63,9 +64,19 @@ class PortalPhoneMixin:
             "expression": expression, "returnByValue": True, "awaitPromise": True}, timeout=30)
         return result["result"].get("value")
 
+    def _speaks_chinese(self, login):
+        """The user ``login`` reads the portal in Chinese, as the members do (the party addons' translations and
+        those of the portal pages they use)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"].search([
+            ("state", "=", "installed"), "|", ("name", "like", "party_%"), ("name", "in", ("web", "portal", "mail")),
+        ])._update_translations(["zh_CN"])
+        self.env["res.users"].search([("login", "=", login)]).lang = "zh_CN"
+
     def _visit_on_phone(self, login, pages):
-        """``{name: measures}`` of each ``(name, path)`` of ``pages`` opened by ``login`` on a phone."""
+        """``{name: measures}`` of each ``(name, path)`` of ``pages`` opened by ``login`` on a phone, in Chinese."""
         SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
+        self._speaks_chinese(login)
         _logger.info("Screenshots of the portal on a phone: %s", SCREENSHOTS_DIR)
         results = {}
         browser = ChromeBrowser(self)
