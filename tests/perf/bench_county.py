@@ -140,6 +140,7 @@ class Generator:
         started = time.perf_counter()
         # index builds after the bulk inserts (a province's ledger has 20 million rows): the benchmark's session only
         self.execute("SET maintenance_work_mem = '512MB'")
+        self.execute("SET work_mem = '256MB'")
         self.organizations()
         self.members()
         self.ledger()
@@ -295,23 +296,25 @@ class Generator:
 
         def insert_chunk(first, last):
             self.execute("""
-                WITH m AS (SELECT array_agg(id ORDER BY id) AS ids FROM party_member
-                            WHERE status = 'normal' AND stage IN ('probationary', 'full')),
-                     src AS (SELECT n, m.ids[(1 + (n - 1) %% array_length(m.ids, 1))::int] AS member_id,
+                WITH m AS MATERIALIZED (
+                         SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM party_member
+                          WHERE status = 'normal' AND stage IN ('probationary', 'full')),
+                     src AS (SELECT n, (n - 1) %% (SELECT count(*) FROM m) AS k,
                                     (%(picks)s)[(1 + (n * 7919) %% %(npicks)s)::int] AS rule_id,
                                     DATE %(year_start)s + ((n * 104729) %% %(days)s)::int AS day
-                               FROM generate_series(%(first)s::bigint, %(last)s) n, m)
+                               FROM generate_series(%(first)s::bigint, %(last)s) n)
                 INSERT INTO party_points_entry (name, member_id, organization_id, party_group_id, company_id,
                                                 scheme_id, rule_id, component_id, category, date, year,
                                                 requested_points, points, state, is_automatic, is_reversed,
                                                 proposer_id, approver_id, approval_date, create_uid, write_uid,
                                                 create_date, write_date)
-                SELECT r.name->>'en_US', src.member_id, mem.organization_id, mem.party_group_id, mem.company_id,
+                SELECT r.name->>'en_US', mem.id, mem.organization_id, mem.party_group_id, mem.company_id,
                        r.scheme_id, r.id, r.component_id, r.category, src.day, %(year)s, r.points, r.points,
                        'posted', r.recorder = 'system', FALSE, 2, 2, src.day + TIME '09:00', 2, 2,
                        src.day + TIME '09:00', src.day + TIME '09:00'
                   FROM src
-                  JOIN party_member mem ON mem.id = src.member_id
+                  JOIN m ON m.k = src.k
+                  JOIN party_member mem ON mem.id = m.id
                   JOIN party_points_rule r ON r.id = src.rule_id
             """, {"picks": picks, "npicks": len(picks), "year_start": f"{year}-01-01", "days": days,
                   "first": first, "last": last, "year": year})
