@@ -1,6 +1,7 @@
 """County-scale benchmark of the party suite. Prints figures; asserts nothing (not part of the test suite).
 
     python3 tests/perf/bench_county.py [--db NAME] [--keep] [--reuse] [--scale 0.1] [--only 1,2,3]
+    python3 tests/perf/bench_county.py --growth      # growth table and plot of the scales measured so far
 
 Creates a throwaway database, installs the three addons without demo data, generates a county with SQL
 (at full scale: 50,000 members in 1,000 branches, 2,000,000 posted points entries over the year, a 1,000-member
@@ -14,6 +15,15 @@ times each operation through the ORM and counts its SQL queries:
   3. the calls of the web client opening the member list and the points ledger (list and pivot) as a branch
      officer and as the county committee (record rules on);
   4. the tally of the evaluation campaign; 5. building and ordering the mobilization roster.
+
+Scale 10 is a province (500,000 members in 10,000 branches, 20,000,000 entries); the evaluation campaign and the
+village keep the county's size above scale 1 (a branch's campaign, a village's roster: a province has more of
+them, not bigger ones).
+
+The figures of each run are saved in ``tests/perf/results/county_scale_<scale>.json``; with two scales or more the
+growth table (time of the main operations at each scale, with the fitted exponent of time against size) is printed
+and drawn into ``docs/scale_growth.png`` (matplotlib: ``pip install -r tests/perf/requirements.txt``, benchmark
+only).
 
 Every operation runs in its own transaction, rolled back afterwards, so the generated database stays as it was.
 The database is dropped at the end unless ``--keep`` (keep a database it created) or ``--reuse`` (use an existing
@@ -43,9 +53,10 @@ CAMPAIGN_MEMBERS = 1_000
 BALLOTS = 1_000
 VILLAGERS = 10_000
 
+YEAR_RATIO = 1.5  # the year-end paths against the SQL baseline measured in the same run
 TARGETS = {
-    "bulk": "≥ 5,000 entries/s",
-    "year": "≤ 2 × SQL baseline",
+    "bulk": "≥ 20,000 entries/s",
+    "year": "≤ 1.5 × SQL baseline",
     "web": "< 0.5 s, queries independent of size",
     "tally": "< 2 s",
     "roster": "< 3 s",
@@ -621,7 +632,7 @@ class Bench:
             created, seconds, queries = self.measure(cr, lambda: env["party.points.entry"]._post_automatic_multi(items))
             rate = len(items) / seconds
             self.record("1. bulk recording (_post_automatic_multi)", f"{len(items):,} entries", seconds, queries,
-                        TARGETS["bulk"], rate >= 5000,
+                        TARGETS["bulk"], rate >= 20000,
                         f"{rate:,.0f} entries/s, {len(created):,} posted, "
                         f"{len(items) - len(created):,} refused by caps")
             cr.rollback()
@@ -697,16 +708,16 @@ class Bench:
         best_base = min(seconds for seconds, _count in baseline)
         self.record("2a. year-end: provisional results made final (_compute_year final=True)",
                     f"{len(final):,} members", final_seconds, final_queries, TARGETS["year"],
-                    final_seconds / best_base <= 2.0,
+                    final_seconds / best_base <= YEAR_RATIO,
                     f"ratio {final_seconds / best_base:.2f}; {finals:,} final; "
                     f"{final_mismatches} differences from the baseline")
         seconds, queries, count, mismatches = min(fresh)
         self.record("2b. first computation of a year (no results yet)", f"{count:,} members", seconds, queries,
-                    TARGETS["year"], seconds / best_base <= 2.0,
+                    TARGETS["year"], seconds / best_base <= YEAR_RATIO,
                     f"runs {' / '.join(f'{run[0]:.2f}' for run in fresh)} s; ratio {seconds / best_base:.2f}; "
                     f"{mismatches} differences from the baseline")
         self.record("2c. recomputation finding the same figures", f"{len(again):,} members",
-                    again_seconds, again_queries, TARGETS["year"], again_seconds / best_base <= 2.0,
+                    again_seconds, again_queries, TARGETS["year"], again_seconds / best_base <= YEAR_RATIO,
                     f"ratio {again_seconds / best_base:.2f}; {again_mismatches} differences from the baseline")
         self.record("2. same figures, one SQL statement (baseline)", f"{baseline[0][1]:,} members", best_base, 1,
                     "-", None, f"runs {' / '.join(f'{run[0]:.2f}' for run in baseline)} s")
@@ -914,6 +925,8 @@ GROWTH_OPERATIONS = [
     ("3. county: ledger list page", "3. county committee: ledger: list page"),
     ("3. county: ledger pivot organization × component",
      "3. county committee: ledger: pivot read_group organization_id×component_id"),
+    ("3. branch: member list page", "3. branch officer: members: list page"),
+    ("3. branch: ledger list page", "3. branch officer: ledger: list page"),
     ("3. branch: ledger pivot organization × component",
      "3. branch officer: ledger: pivot read_group organization_id×component_id"),
     ("4. evaluation tally", "4. evaluation tally"),
@@ -1007,10 +1020,12 @@ def growth(results, plot):
         print("[bench] matplotlib is not installed (pip install matplotlib): no plot written")
         return 0
     figure, axes = pyplot.subplots(figsize=(9, 6), dpi=100)
-    for label, times, exponent, _upper in table:
+    palette = pyplot.get_cmap("tab20").colors
+    colors = palette[::2] + palette[1::2]
+    for index, (label, times, exponent, _upper) in enumerate(table):
         xs = sorted(times)
-        axes.plot(xs, [times[x] for x in xs], marker="o", label=f"{label} (exponent {exponent:.2f})",
-                  linestyle="--" if label.startswith("3.") else "-")
+        axes.plot(xs, [times[x] for x in xs], marker="os^Dv"[index % 5], color=colors[index % len(colors)],
+                  label=f"{label} (exponent {exponent:.2f})", linestyle="--" if label.startswith("3.") else "-")
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("scale (1 = county: 50,000 members, 2,000,000 entries; 10 = province)")
