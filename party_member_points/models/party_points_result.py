@@ -295,17 +295,17 @@ class PartyPointsResult(models.Model):
             texts = self._year_texts()
             rows = []
             progress.phase("read the members and the ledger")
-            step = max(len(todo) // 10, 1) if len(todo) >= self._YEAR_PROGRESS_MIN else len(todo) + 1
-            mark = step
+            # the counts of members at each tenth (the last one is every member)
+            marks = ({len(todo) * tenth // 10 for tenth in range(1, 11)} if len(todo) >= self._YEAR_PROGRESS_MIN
+                     else set())
             for count, member_id in enumerate(todo, 1):
                 fact = facts[member_id]
                 scheme = schemes[fact["organization_id"]]
                 if scheme.id not in settings:
                     settings[scheme.id] = scheme._year_settings()
                 rows.append(self._year_row(fact, settings[scheme.id], year, ledger.get(member_id, {}), texts))
-                if count == mark:
+                if count in marks:
                     progress.members(count)
-                    mark += step
             others = self._year_others(year, todo)
             self._year_rank(rows + others)
             self._year_top_ten_clean_basic(year, rows + others)
