@@ -166,11 +166,12 @@ def log_notes(records, bodies):
         "res_id": ("int4", ids),
         "body": ("text", [str(bodies.get(record_id, "")) for record_id in ids]),
     }, {
-        "model": records._name, "author_id": author_id, "email_from": email_from, "message_type": "notification",
+        "model": records._name, "author_id": author_id or None, "email_from": email_from or None,
+        "message_type": "notification",
         "is_internal": True, "subtype_id": env["ir.model.data"]._xmlid_to_res_id("mail.mt_note"),
         "email_add_signature": False, "reply_to_force_new": False,
         "message_id": generate_tracking_message_id("message-notify"),
-        "reply_to": env["mail.thread"]._notify_get_reply_to(default=email_from)[False],
+        "reply_to": env["mail.thread"]._notify_get_reply_to(default=email_from)[False] or None,
         "date": now, "create_uid": env.uid, "create_date": now, "write_uid": env.uid, "write_date": now,
     }, returning="id")
     env["mail.message"].invalidate_model()
