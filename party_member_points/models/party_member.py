@@ -757,7 +757,8 @@ class PartyMember(models.Model):
             month_ends.append(month + relativedelta(months=1, days=-1))
             month += relativedelta(months=1)
         grounds = {}
-        for member_id in member_ids:
+        # only the members with records can have a run (a county's year: the few with six months on record)
+        for member_id in sorted(set(life) | set(dues)):
             found = set()
             if life_missed_run(life.get(member_id, [])):
                 found.add("life")

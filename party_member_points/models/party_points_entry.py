@@ -11,7 +11,7 @@ from odoo.tools import SQL
 
 from ..tools.clock import party_today
 from .party_freeze_mixin import ATTACHMENTS, DELETE
-from .party_points_logic import apply_cap, apply_magnitude_cap, fmt_points, period_start
+from .party_points_logic import PERIOD_MONTHS, apply_cap, apply_magnitude_cap, fmt_points, period_start
 from .party_workflow import WORKFLOW, given_fields, in_workflow
 
 ENTRY_STATES = [
@@ -84,17 +84,20 @@ class PartyPointsEntry(models.Model):
                                       precompute=True, readonly=True, string="Organization")
     party_group_id = fields.Many2one("party.organization", compute="_compute_posted_in", store=True, index=True,
                                      precompute=True, readonly=True, string="Party Group")
-    company_id = fields.Many2one("res.company", compute="_compute_posted_in", store=True, index=True,
+    # Indexes: every entry posted updates each of them (a county's bulk posting writes tens of thousands of
+    # entries at once), so only the columns that select few rows are indexed; the company, scheme, component and
+    # year of a ledger select most of it (the date index serves the periods), the flags and references are
+    # indexed where they are set (see init for the indexes of earlier versions)
+    company_id = fields.Many2one("res.company", compute="_compute_posted_in", store=True,
                                  precompute=True, readonly=True)
-    scheme_id = fields.Many2one("party.points.scheme", string="Scheme", required=True, index=True,
-                                ondelete="restrict")
+    scheme_id = fields.Many2one("party.points.scheme", string="Scheme", required=True, ondelete="restrict")
     rule_id = fields.Many2one("party.points.rule", string="Rule", required=True, index=True, ondelete="restrict",
                               tracking=True, domain="[('scheme_id', '=', scheme_id)]")
-    component_id = fields.Many2one("party.points.component", string="Component", index=True, readonly=True,
+    component_id = fields.Many2one("party.points.component", string="Component", readonly=True,
                                    ondelete="restrict")
     category = fields.Selection(related="rule_id.category", store=True)
     date = fields.Date(required=True, default=party_today, index=True, tracking=True)
-    year = fields.Integer(compute="_compute_year", store=True, index=True, aggregator=None)
+    year = fields.Integer(compute="_compute_year", store=True, aggregator=None)
     requested_points = fields.Float(string="Requested Points", readonly=True,
                                     help="Points proposed before the caps were applied.")
     points = fields.Float(tracking=True)
@@ -119,14 +122,16 @@ class PartyPointsEntry(models.Model):
                                 help="Names of the two party members who confirm a late claim, when they cannot be "
                                      "chosen from the register.")
     evidence_required = fields.Boolean(related="rule_id.evidence_required")
-    source_ref = fields.Reference(selection="_selection_source_models", string="Source", index=True, readonly=True,
+    source_ref = fields.Reference(selection="_selection_source_models", string="Source", index="btree_not_null",
+                                  readonly=True,
                                   copy=False,
                                   help="Record the entry comes from: a meeting attendance, a dues month, an "
                                        "evaluation, a mobilization...")
-    reversed_entry_id = fields.Many2one("party.points.entry", string="Reverses", index=True, readonly=True,
+    reversed_entry_id = fields.Many2one("party.points.entry", string="Reverses", index="btree_not_null",
+                                        readonly=True,
                                         copy=False, ondelete="restrict")
     reversal_entry_ids = fields.One2many("party.points.entry", "reversed_entry_id", string="Reversals")
-    is_reversed = fields.Boolean(string="Reversed", readonly=True, index=True, copy=False)
+    is_reversed = fields.Boolean(string="Reversed", readonly=True, copy=False)
     reversal_reason = fields.Text(readonly=True, copy=False)
     reject_reason = fields.Text(readonly=True, copy=False)
     can_approve = fields.Boolean(compute="_compute_can_approve")
@@ -581,6 +586,19 @@ class PartyPointsEntry(models.Model):
     # ------------------------------------------------------------------ concurrency
     def init(self):
         res = super().init()
+        # indexes of earlier versions: selecting most of the ledger, they only slowed down every posting (the
+        # references are now indexed where they are set)
+        cr = self.env.cr
+        for column in ("company_id", "scheme_id", "component_id", "year", "is_reversed"):
+            cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(f"{self._table}__{column}_index")))
+        for column in ("source_ref", "reversed_entry_id"):
+            name = f"{self._table}__{column}_index"
+            cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name])
+            found = cr.fetchone()
+            if found and " WHERE " not in found[0]:
+                cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+                cr.execute(SQL("CREATE INDEX %s ON %s (%s) WHERE %s IS NOT NULL", SQL.identifier(name),
+                               SQL.identifier(self._table), SQL.identifier(column), SQL.identifier(column)))
         # Officers' record rules list organizations: with the statistics of every organization (a county has
         # about a thousand branches with entries) PostgreSQL knows that a branch officer's entries are a few
         # thousand and reads them through the indexes instead of walking the whole ledger by date.
@@ -669,37 +687,58 @@ class PartyPointsEntry(models.Model):
                 component_members[info["scoring"]].add((member_id, info["component"]))
             if info["comp_count_limit"]:
                 counted_members.add((member_id, info["component"]))
-        domain = [("state", "=", "posted"), ("is_reversed", "=", False), ("reversed_entry_id", "=", False),
-                  ("date", ">=", first), ("date", "<=", last)]
-        Entry = self.sudo().with_context(active_test=False)
+        # the posted ledger (reversed entries and reversals left out) summed per member, rule or component and
+        # period start, in plain SQL: a batch of a county reads a group per member, and the ORM's grouping made a
+        # record of each member and rule of every group
+        self.flush_model()
+        cr = self.env.cr
+
+        def ledger(key, period, pairs, positive=False):
+            months = PERIOD_MONTHS[period]
+            cr.execute(SQL("""
+                SELECT member_id, %(key)s,
+                       make_date(extract(year FROM date)::int,
+                                 (extract(month FROM date)::int - 1) / %(months)s * %(months)s + 1, 1),
+                       SUM(points), count(*)
+                  FROM party_points_entry
+                 WHERE state = 'posted' AND NOT COALESCE(is_reversed, FALSE) AND reversed_entry_id IS NULL
+                   AND date >= %(first)s AND date <= %(last)s
+                   AND member_id = ANY(%(members)s) AND %(key)s = ANY(%(keys)s) %(positive)s
+              GROUP BY 1, 2, 3
+            """, key=SQL.identifier(key), months=months, first=first, last=last,
+                members=list({m for m, _k in pairs}), keys=list({k for _m, k in pairs}),
+                positive=SQL("AND points > 0") if positive else SQL()))
+            return cr.fetchall()
+
         rule_sums = defaultdict(float)
         rule_counts = defaultdict(int)
         for period, pairs in rule_members.items():
-            for member, rule, start, total, count in Entry._read_group(
-                    domain + [("member_id", "in", list({m for m, _r in pairs})),
-                              ("rule_id", "in", list({r for _m, r in pairs}))],
-                    ["member_id", "rule_id", f"date:{period}"], ["points:sum", "__count"]):
-                rule_sums[(member.id, rule.id, start)] = total
-                rule_counts[(member.id, rule.id, start)] = count
+            for member_id, rule_id, start, total, count in ledger("rule_id", period, pairs):
+                rule_sums[(member_id, rule_id, start)] = total
+                rule_counts[(member_id, rule_id, start)] = count
         component_sums = defaultdict(float)
         for scoring, pairs in component_members.items():
-            for member, component, start, total in Entry._read_group(
-                    domain + [("member_id", "in", list({m for m, _c in pairs})),
-                              ("component_id", "in", list({c for _m, c in pairs})), ("points", ">", 0)],
-                    ["member_id", "component_id", f"date:{scoring}"], ["points:sum"]):
-                component_sums[(member.id, component.id, start)] = total
+            for member_id, component_id, start, total, _count in ledger("component_id", scoring, pairs, True):
+                component_sums[(member_id, component_id, start)] = total
 
         # entries of the components that have a count limit, per quarter (folded into half-years or years below)
         component_counts = defaultdict(int)
         if counted_members:
-            for member, component, quarter, count in Entry._read_group(
-                    domain + [("member_id", "in", list({m for m, _c in counted_members})),
-                              ("component_id", "in", list({c for _m, c in counted_members}))],
-                    ["member_id", "component_id", "date:quarter"], ["__count"]):
-                component_counts[(member.id, component.id, quarter)] += count
+            for member_id, component_id, quarter, _total, count in ledger("component_id", "quarter",
+                                                                           counted_members):
+                component_counts[(member_id, component_id, quarter)] += count
         period_labels = dict(self.env["party.points.rule"]._fields["limit_period"]._description_selection(self.env))
         component_periods = dict(
             self.env["party.points.component"]._fields["limit_period"]._description_selection(self.env))
+        # the notes of a batch repeat (the same cap reached by thousands of members): translated once each
+        texts = {}
+
+        def text(key, translate):
+            found = texts.get(key)
+            if found is None:
+                found = texts[key] = translate()
+            return found
+
         results = []
         for item in items:
             member_id, day, requested = item["member"].id, item["date"], item["points"]
@@ -711,8 +750,9 @@ class PartyPointsEntry(models.Model):
             allowed = requested
             if info["count_limit"] and rule_counts[rule_key] >= info["count_limit"]:
                 allowed = 0.0
-                notes.append(self.env._("count limit of %(limit)s per %(period)s reached",
-                                        limit=info["count_limit"], period=period_labels[info["period"]]))
+                notes.append(text(("count", info["rule"]), lambda info=info: self.env._(
+                    "count limit of %(limit)s per %(period)s reached",
+                    limit=info["count_limit"], period=period_labels[info["period"]])))
             count_key = None
             if info["comp_count_limit"]:
                 count_start = period_start(day, info["comp_period"])
@@ -722,25 +762,30 @@ class PartyPointsEntry(models.Model):
                            and period_start(fields.Date.to_date(quarter), info["comp_period"]) == count_start)
                 if used >= info["comp_count_limit"]:
                     allowed = 0.0
-                    notes.append(self.env._("“%(component)s” is counted %(limit)s times per %(period)s",
-                                            component=info["comp_name"], limit=info["comp_count_limit"],
-                                            period=component_periods[info["comp_period"]]))
+                    notes.append(text(("counted", info["rule"]), lambda info=info: self.env._(
+                        "“%(component)s” is counted %(limit)s times per %(period)s",
+                        component=info["comp_name"], limit=info["comp_count_limit"],
+                        period=component_periods[info["comp_period"]])))
             if allowed and info["cap"]:
                 capped = apply_magnitude_cap(rule_sums[rule_key], allowed, info["cap"])
                 if capped != allowed:
-                    notes.append(self.env._("cap of %(cap)s points of the rule", cap=fmt_points(info["cap"])))
+                    notes.append(text(("cap", info["rule"]), lambda info=info: self.env._(
+                        "cap of %(cap)s points of the rule", cap=fmt_points(info["cap"]))))
                 allowed = capped
             comp_current = info["comp_start"] + component_sums[component_key]
             if allowed > 0 and info["comp_max"]:
                 capped = apply_cap(comp_current, allowed, info["comp_max"])
                 if capped != allowed:
-                    notes.append(self.env._("maximum of %(max)s points of “%(component)s”",
-                                            max=fmt_points(info["comp_max"]), component=info["comp_name"]))
+                    notes.append(text(("max", info["rule"]), lambda info=info: self.env._(
+                        "maximum of %(max)s points of “%(component)s”",
+                        max=fmt_points(info["comp_max"]), component=info["comp_name"])))
                 allowed = capped
             note = ""
             if notes and allowed != requested:
-                note = self.env._("Cut from %(requested)s to %(allowed)s: %(why)s.", requested=fmt_points(requested),
-                                  allowed=fmt_points(allowed), why="; ".join(notes))
+                why = "; ".join(notes)
+                note = text(("cut", requested, allowed, why), lambda requested=requested, allowed=allowed, why=why:
+                            self.env._("Cut from %(requested)s to %(allowed)s: %(why)s.",
+                                       requested=fmt_points(requested), allowed=fmt_points(allowed), why=why))
             results.append((allowed, note))
             if allowed or not requested:
                 rule_sums[rule_key] += allowed
@@ -973,34 +1018,55 @@ class PartyPointsEntry(models.Model):
         if not items:
             return self.browse()
         today = party_today(self)
-        members = self.env["party.member"].browse({item["member"].id for item in items})
-        members.fetch(["organization_id", "party_group_id", "company_id"])
-        organizations = {member.id: member.organization_id for member in members}
-        schemes = members.organization_id._get_points_schemes()
+        Member = self.env["party.member"]
+        member_ids = {item["member"].id for item in items}
+        # plain ids of each member's organization, group and company (one query, no record per item: a county
+        # posts a month of attendance and dues for tens of thousands of members at once)
+        # the caller may read the members (one query; the ORM's check goes a thousand ids per query)
+        if Member.with_context(active_test=False).search_count([("id", "in", list(member_ids))]) != len(member_ids):
+            Member.browse(member_ids).check_access("read")
+        Member.flush_model(["organization_id", "party_group_id", "company_id"])
+        self.env.cr.execute(SQL("SELECT id, organization_id, party_group_id, company_id FROM party_member "
+                                "WHERE id = ANY(%s)", list(member_ids)))
+        member_values = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        Org = self.env["party.organization"]
+        orgs = {org.id: org for org in Org.browse({values[0] for values in member_values.values() if values[0]})}
+        schemes = Org.browse(list(orgs))._get_points_schemes()
         rules = {}
+        rule_values = {}
+        user = self.env.user
         prepared = []
         for item in items:
             member = item["member"]
-            org = organizations[member.id]
-            scheme = schemes.get(org.id)
+            org_id, group_id, company_id = member_values[member.id]
+            org = orgs.get(org_id) or Org
+            scheme = schemes.get(org_id)
             if not scheme:
                 raise UserError(self.env._("No points scheme applies to %s: configure a default scheme.", org.name))
             key = (scheme.id, item["rule_code"])
-            if key not in rules:
-                rules[key] = scheme._get_rule(item["rule_code"])
-                if not rules[key]:
+            rule = rules.get(key)
+            if rule is None:
+                rule = rules[key] = scheme._get_rule(item["rule_code"])
+                if not rule:
                     raise UserError(self.env._("The points scheme %(scheme)s has no rule with the code %(code)s.",
                                                scheme=scheme.name, code=item["rule_code"]))
-            rule = rules[key]
+                if rule.id not in rule_values:
+                    rule_values[rule.id] = {
+                        "points": rule.points, "name": rule.name, "scheme_id": rule.scheme_id.id,
+                        "component_id": rule.component_id.id or None, "category": rule.category}
+            values = rule_values[rule.id]
             source = item.get("source")
             points = item.get("points")
+            day = item.get("date")
             prepared.append({
-                "member": member, "org": org, "rule": rule, "date": fields.Date.to_date(item.get("date")) or today,
-                "points": rule.points if points is None else points,
+                "member": member, "member_id": member.id, "org": org, "group_id": group_id or None,
+                "company_id": company_id or None, "rule": rule, "rule_values": values,
+                "date": (day if type(day) is date_type else fields.Date.to_date(day)) or today,
+                "points": values["points"] if points is None else points,
                 "source_ref": f"{source._name},{source.id}" if source else False,
-                "description": item.get("description") or rule.name,
-                "proposer": item.get("proposer") or self.env.user,
-                "approver": item.get("approver") or self.env.user,
+                "description": item.get("description") or values["name"],
+                "proposer": item.get("proposer") or user,
+                "approver": item.get("approver") or user,
                 "automatic": item.get("automatic", True),
             })
         # Closing a period locks its points, not the register: the points of a meeting held or dues paid in a
@@ -1015,7 +1081,7 @@ class PartyPointsEntry(models.Model):
                 p["date"] = today
                 moved.append((p["org"], today))
         Period._check_not_locked(moved)
-        self._lock_ledger(self.env["party.member"].union(*[p["member"] for p in prepared]))
+        self._lock_ledger(Member.browse(member_ids))
         Entry = self.sudo()
         done = {}
         refs = [p["source_ref"] for p in prepared if p["source_ref"]]
@@ -1031,7 +1097,7 @@ class PartyPointsEntry(models.Model):
         found_ids = []
         todo = []
         for p in prepared:
-            previous = done.get((p["member"].id, p["rule"].id, p["source_ref"])) if p["source_ref"] else None
+            previous = done.get((p["member_id"], p["rule"].id, p["source_ref"])) if p["source_ref"] else None
             if previous:
                 found_ids.append(previous)
             else:
@@ -1042,12 +1108,12 @@ class PartyPointsEntry(models.Model):
         for p, (allowed, note) in zip(todo, capped):
             if p["points"] and not allowed:
                 continue
-            member, rule = p["member"], p["rule"]
+            values = p["rule_values"]
             rows.append({
-                "name": p["description"], "member_id": member.id, "organization_id": p["org"].id,
-                "party_group_id": member.party_group_id.id or None, "company_id": member.company_id.id or None,
-                "scheme_id": rule.scheme_id.id, "rule_id": rule.id, "component_id": rule.component_id.id or None,
-                "category": rule.category, "date": p["date"], "year": p["date"].year, "points": allowed,
+                "name": p["description"], "member_id": p["member_id"], "organization_id": p["org"].id,
+                "party_group_id": p["group_id"], "company_id": p["company_id"],
+                "scheme_id": values["scheme_id"], "rule_id": p["rule"].id, "component_id": values["component_id"],
+                "category": values["category"], "date": p["date"], "year": p["date"].year, "points": allowed,
                 "requested_points": p["points"], "cap_note": note or None, "is_automatic": bool(p["automatic"]),
                 "source_ref": p["source_ref"] or None, "proposer_id": p["proposer"].id,
                 "approver_id": p["approver"].id,

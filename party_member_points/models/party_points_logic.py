@@ -32,6 +32,9 @@ def round_half_up(value, digits=2):
     ties to even; the value is first cleared of its binary noise (9 decimals), then rounded as a decimal."""
     if not value:
         return 0.0
+    rounded = round(value, digits)
+    if -1e-9 < rounded - value < 1e-9:  # no more decimals than asked (a county's totals mostly): nothing to round
+        return rounded
     cleaned = Decimal(repr(round(value, 9)))
     return float(cleaned.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 

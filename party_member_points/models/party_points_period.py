@@ -185,7 +185,8 @@ class PartyPointsPeriod(models.Model):
     def _closed_periods_of(self, pairs):
         """The closed period (or an empty recordset) of each ``(organization, date)`` of ``pairs``: a period of the
         organization or of one of its ancestors, closed, whose dates hold the date. One query."""
-        found = [self.browse() for _pair in pairs]
+        empty = self.browse()
+        found = [empty] * len(pairs)
         todo = [(index, org, day) for index, (org, day) in enumerate(pairs) if org and day]
         if not todo:
             return found

@@ -1,3 +1,5 @@
+import logging
+import time
 from collections import Counter
 from datetime import date
 
@@ -9,7 +11,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.clock import party_today
-from ..tools.bulk import column_kind, copy_rows, no_cyclic_gc, update_rows
+from ..tools.bulk import add_followers, column_kind, copy_rows, insert_unnest, log_notes, no_cyclic_gc, update_rows
 from .party_points_logic import (
     GRADES,
     assign_stars,
@@ -24,6 +26,8 @@ from .party_points_logic import (
 )
 from .party_freeze_mixin import DELETE
 from .party_workflow import in_workflow
+
+_logger = logging.getLogger(__name__)
 
 VETO_STARS = 1
 
@@ -43,6 +47,32 @@ STAR_RATINGS = [
 ]
 # The only fields of a result a user writes: everything else is computed from the ledger.
 USER_FIELDS = {"veto_manual", "veto_manual_reason"}
+
+
+class YearProgress:
+    """What the server log says while the results of a year are computed, for the administrator watching a
+    county's or a province's year-end: one line per phase and, for a computation of at least
+    ``PartyPointsResult._YEAR_PROGRESS_MIN`` members, one line per 10 % of the members computed, each with the
+    time elapsed; a last line with the total."""
+
+    def __init__(self, year, total, final):
+        self.year = year
+        self.total = total
+        self.what = "final results" if final else "results"
+        self.started = time.perf_counter()
+
+    def _log(self, message, *args):
+        _logger.info("Annual points %s of %s: " + message + " (%.1f s)", self.what, self.year, *args,
+                     time.perf_counter() - self.started)
+
+    def phase(self, name):
+        self._log("%s", name)
+
+    def members(self, count):
+        self._log("%d %% of the members computed (%s of %s)", round(100 * count / self.total), count, self.total)
+
+    def done(self):
+        self._log("done, %s members", self.total)
 
 
 class PartyPointsResult(models.Model):
@@ -66,7 +96,8 @@ class PartyPointsResult(models.Model):
     year = fields.Integer(required=True, index=True, aggregator=None)
     organization_id = fields.Many2one("party.organization", string="Branch", index=True, readonly=True)
     party_group_id = fields.Many2one(related="member_id.party_group_id", store=True, index=True)
-    company_id = fields.Many2one(related="member_id.company_id", store=True, index=True)
+    # no index: a company's rule selects most of the table, the flag below a few rows of a year read anyway
+    company_id = fields.Many2one(related="member_id.company_id", store=True)
     scheme_id = fields.Many2one("party.points.scheme", string="Scheme", readonly=True)
     line_ids = fields.One2many("party.points.result.line", "result_id", string="Components", readonly=True)
     component_lines = fields.Json(
@@ -106,7 +137,7 @@ class PartyPointsResult(models.Model):
     approved_star_rating = fields.Selection(STAR_RATINGS, compute="_compute_approved_star_rating", store=True,
                                             string="Approved Star Rating")
     star_review_id = fields.Many2one("party.points.star.review", string="Star Rating Review", readonly=True)
-    warning = fields.Boolean(string="Warned", readonly=True, index=True,
+    warning = fields.Boolean(string="Warned", readonly=True,
                              help="Year total below the scheme's warning level (警示, S003 P4 第二十四条): the branch "
                                   "holds a talk; warned two years running, the member is proposed Unqualified in "
                                   "the democratic evaluation.")
@@ -125,8 +156,9 @@ class PartyPointsResult(models.Model):
     def init(self):
         # indexes of earlier versions that only slowed down the year's computation (each result written updates
         # every index): the member is served by the unique index, the top/bottom flags select a tenth of a table
-        # read per year anyway, the honour flag about half of it
-        for column in ("member_id", "top_ten", "bottom_ten", "honour"):
+        # read per year anyway, the honour flag about half of it; the company is that of most results (the
+        # company rule reads the table anyway), the warned results are read with their year
+        for column in ("member_id", "top_ten", "bottom_ten", "honour", "company_id", "warning"):
             self.env.cr.execute(SQL("DROP INDEX IF EXISTS %s", SQL.identifier(f"{self._table}__{column}_index")))
         # room in every page for a new version of its results: the year-end computation rewrites the provisional
         # results of January in place (heap-only updates, no index entries), as no indexed column changes
@@ -237,13 +269,15 @@ class PartyPointsResult(models.Model):
         """
         Member = self.env["party.member"].sudo()
         domain = Member._points_earning_domain()
-        if members is None:
+        every_member = members is None
+        if every_member:
             members = Member.search(domain, order="id")
         else:
             members = Member.with_context(active_test=False).search(domain + [("id", "in", members.ids)],
                                                                     order="id")
         if not members:
             return self.browse()
+        progress = YearProgress(year, len(members), final)
         self.env.flush_all()
         with no_cyclic_gc():  # millions of small containers: see no_cyclic_gc
             facts = self._year_facts(year, members.ids)
@@ -253,32 +287,47 @@ class PartyPointsResult(models.Model):
             todo = [member_id for member_id in members.ids if facts[member_id]["state"] != "final"]
             if not todo:
                 return self.browse()
-            ledger = self._year_ledger(year, todo)
+            progress.total = len(todo)
+            ledger = self._year_ledger(year, todo, every_member=every_member and len(todo) == len(members))
             organizations = self.env["party.organization"].browse({facts[m]["organization_id"] for m in todo})
             schemes = organizations._get_points_schemes()
             settings = {}
             texts = self._year_texts()
             rows = []
-            for member_id in todo:
+            progress.phase("read the members and the ledger")
+            # the counts of members at each tenth (the last one is every member)
+            marks = ({len(todo) * tenth // 10 for tenth in range(1, 11)} if len(todo) >= self._YEAR_PROGRESS_MIN
+                     else set())
+            for count, member_id in enumerate(todo, 1):
                 fact = facts[member_id]
                 scheme = schemes[fact["organization_id"]]
                 if scheme.id not in settings:
                     settings[scheme.id] = scheme._year_settings()
                 rows.append(self._year_row(fact, settings[scheme.id], year, ledger.get(member_id, {}), texts))
+                if count in marks:
+                    progress.members(count)
             others = self._year_others(year, todo)
             self._year_rank(rows + others)
             self._year_top_ten_clean_basic(year, rows + others)
             branch_ids = set(organizations.ids)
             self._year_stars(rows + [row for row in others if row["organization_id"] in branch_ids],
                              {scheme.id: scheme for scheme in schemes.values()})
+            progress.phase("ranked and starred")
             created = self._year_store(year, rows, others, final)
-        results = self.sudo().browse([facts[m]["result_id"] or created[m] for m in todo])
+            progress.phase("written")
+        result_ids = {m: facts[m]["result_id"] or created[m] for m in todo}
         if final:
             self._year_announce_final(year, rows)
-            results.filtered("warning")._schedule_warning_talks()
-            results.filtered(lambda r: r.bottom_ten and r.graded and r.scheme_id.bottom_ten_barred
-                             and not r.warning)._schedule_warning_talks(bottom_ten=True)
-        return results.with_env(self.env)
+            # from the computed rows: reading back tens of thousands of results to filter them costs seconds
+            barred = {scheme.id for scheme in schemes.values() if scheme.bottom_ten_barred}
+            self.sudo().browse([result_ids[row["member_id"]] for row in rows
+                                if row["warning"]])._schedule_warning_talks()
+            self.sudo().browse([result_ids[row["member_id"]] for row in rows
+                                if row["bottom_ten"] and row["graded"] and row["scheme_id"] in barred
+                                and not row["warning"]])._schedule_warning_talks(bottom_ten=True)
+            progress.phase("announced in the branches' chatter, warning talks scheduled")
+        progress.done()
+        return self.browse([result_ids[m] for m in todo])
 
     @api.model
     def _year_facts(self, year, member_ids):
@@ -315,22 +364,36 @@ class PartyPointsResult(models.Model):
         return facts
 
     @api.model
-    def _year_ledger(self, year, member_ids):
+    def _year_ledger(self, year, member_ids, every_member=False):
         """``{member id: {component id: [q1, q2, q3, q4]}}`` of the posted points of ``year``, read from the stored
         quarter sums of the ledger (``party.points.total``: the delta rows of a member and component, usually one
-        once folded, are summed)."""
+        once folded, are summed here). ``every_member``: ``member_ids`` are all the members who earn points, so
+        the year's rows are read without a list of ids (a county's tens of thousands of ids are not sent to the
+        database and looked up there for every row)."""
         if not member_ids:
             return {}
-        self.env.cr.execute(SQL("""
-            SELECT member_id, array_agg(component_id), array_agg(q1), array_agg(q2), array_agg(q3), array_agg(q4)
-              FROM (SELECT member_id, component_id, SUM(q1) AS q1, SUM(q2) AS q2, SUM(q3) AS q3, SUM(q4) AS q4
-                      FROM party_points_total
-                     WHERE year = %s AND member_id = ANY(%s)
-                  GROUP BY member_id, component_id) totals
-          GROUP BY member_id
-        """, year, list(member_ids)))
-        return {member_id: dict(zip(components, zip(q1, q2, q3, q4)))
-                for member_id, components, q1, q2, q3, q4 in self.env.cr.fetchall()}
+        cr = self.env.cr
+        if every_member:
+            cr.execute(SQL("SELECT member_id, component_id, q1, q2, q3, q4 FROM party_points_total WHERE year = %s",
+                           year))
+        else:
+            cr.execute(SQL("SELECT member_id, component_id, q1, q2, q3, q4 FROM party_points_total "
+                           "WHERE year = %s AND member_id = ANY(%s)", year, list(member_ids)))
+        wanted = None if every_member else set(member_ids)
+        ledger = {}
+        for member_id, component_id, q1, q2, q3, q4 in cr.fetchall():
+            if wanted is not None and member_id not in wanted:
+                continue
+            components = ledger.get(member_id)
+            if components is None:
+                components = ledger[member_id] = {}
+            known = components.get(component_id)
+            if known is None:
+                components[component_id] = (q1 or 0.0, q2 or 0.0, q3 or 0.0, q4 or 0.0)
+            else:  # delta rows not folded yet
+                components[component_id] = (known[0] + (q1 or 0.0), known[1] + (q2 or 0.0), known[2] + (q3 or 0.0),
+                                             known[3] + (q4 or 0.0))
+        return ledger
 
     @api.model
     def _year_row(self, fact, settings, year, ledger, texts):
@@ -464,6 +527,9 @@ class PartyPointsResult(models.Model):
             barred = row["bottom_ten"] and row["scheme_id"] in bottom_barred
             row["honour"] = bool(row["graded"] and not row["veto"] and row["grade"] == "excellent" and not barred)
 
+    # from this many members, the server log follows the computation per 10 % of the members (YearProgress)
+    _YEAR_PROGRESS_MIN = 5000
+
     # columns computed by _compute_year
     _YEAR_COLUMNS = (
         "organization_id", "party_group_id", "company_id", "scheme_id", "carry_over", "earned", "q1", "q2", "q3",
@@ -525,11 +591,11 @@ class PartyPointsResult(models.Model):
     def _year_announce_final(self, year, rows):
         """Say once in the chatter of each branch that its results of ``year`` (the computed ``rows``) are now
         final, with the number of members: one message per result would be tens of thousands of messages at a
-        county's year-end."""
+        county's year-end (and one statement for all the branches: a province has ten thousand)."""
         counts = Counter(row["organization_id"] for row in rows if row["organization_id"])
         if counts:
             branches = self.env["party.organization"].sudo().browse(sorted(counts))
-            branches._message_log_batch({
+            log_notes(branches, {
                 branch.id: Markup("<p>%s</p>") % self.env._(
                     "Annual points results of %(year)s made final: %(count)s members.",
                     year=year, count=counts[branch.id])
@@ -539,19 +605,40 @@ class PartyPointsResult(models.Model):
         """A warning talk (警示谈话) with each warned member of a year made final: an activity on the member for the
         branch's secretary (S003 P4 第二十四条; P8 for the bottom 10 %). Created in one batch (a county's year-end
         warns thousands of members), without a notification e-mail each: the secretary finds them in the
-        activities."""
+        activities.
+
+        Written with one statement (the ORM's create of thousands of activities took longer than the whole
+        computation of the year): the values the ORM would compute (document name, the responsible user's
+        timezone) are computed here, the note is escaped HTML, and each responsible user follows their members as
+        the ORM's create makes them do."""
         if not self:
             return self.env["mail.activity"]
         activity_type = self.env.ref("party_member_points.mail_activity_type_warning_talk")
         model_id = self.env["ir.model"]._get_id("party.member")
-        deadline = party_today(self) + relativedelta(days=activity_type.delay_count or 15)
+        today = party_today(self)
+        deadline = today + relativedelta(days=activity_type.delay_count or 15)
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(SQL("""
+            SELECT r.member_id, COALESCE(r.organization_id, m.organization_id), r.year, r.total
+              FROM party_points_result r
+              JOIN party_member m ON m.id = r.member_id
+             WHERE r.id = ANY(%s)
+          ORDER BY r.id
+        """, self.ids))
+        rows = cr.fetchall()
+        members = self.env["party.member"].sudo().browse([row[0] for row in rows])
+        names = {member.id: member.display_name for member in members}
         responsible = {}
-        vals_list = []
-        for result in self.sudo():
-            member, org = result.member_id, result.organization_id or result.member_id.organization_id
-            if org.id not in responsible:
-                responsible[org.id] = org._get_responsible_user().id
-            values = {"name": member.name, "year": result.year, "total": result.total}
+        for org in self.env["party.organization"].sudo().browse({row[1] for row in rows if row[1]}):
+            responsible[org.id] = org._get_responsible_user()
+        users = {org_id: responsible.get(org_id) or self.env.user for _m, org_id, _y, _t in rows}
+        columns = {"res_model_id": [], "res_model": [], "res_id": [], "res_name": [], "activity_type_id": [],
+                   "user_id": [], "user_tz": [], "date_deadline": [], "note": [], "summary": []}
+        followers = {}
+        for member_id, org_id, year, total in rows:
+            user = users[org_id]
+            values = {"name": names[member_id], "year": year, "total": total}
             if bottom_ten:
                 note = self.env._("%(name)s is in the bottom 10 %% of the branch for %(year)s (%(total)s points): "
                                   "barred from honours, hold a talk and set a time to improve (S003 P8).", **values)
@@ -559,12 +646,33 @@ class PartyPointsResult(models.Model):
                 note = self.env._("%(name)s's points of %(year)s (%(total)s) are below the warning level: hold a "
                                   "warning talk. Warned two years running, the member is proposed Unqualified in "
                                   "the democratic evaluation.", **values)
-            vals_list.append({
-                "res_model_id": model_id, "res_id": member.id, "activity_type_id": activity_type.id,
-                "user_id": responsible[org.id], "date_deadline": deadline, "note": note,
-                "summary": self.env._("Warning talk with %s", member.name),
-            })
-        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+            columns["res_model_id"].append(model_id)
+            columns["res_model"].append("party.member")
+            columns["res_id"].append(member_id)
+            columns["res_name"].append(names[member_id])
+            columns["activity_type_id"].append(activity_type.id)
+            columns["user_id"].append(user.id)
+            columns["user_tz"].append(user.tz or None)
+            columns["date_deadline"].append(deadline)
+            columns["note"].append(str(Markup("<p>%s</p>") % note))
+            columns["summary"].append(self.env._("Warning talk with %s", names[member_id]))
+            followers.setdefault(user, []).append(member_id)
+        types = {"res_model_id": "int4", "res_id": "int4", "activity_type_id": "int4", "user_id": "int4",
+                 "date_deadline": "date", "note": "text"}
+        now = cr.now()
+        activity_ids = insert_unnest(cr, "mail_activity", {
+            name: (types.get(name, "varchar"), values) for name, values in columns.items()
+        }, {"active": True, "create_uid": self.env.uid, "create_date": now, "write_uid": self.env.uid,
+            "write_date": now}, returning="id")
+        activities = self.env["mail.activity"].sudo().browse(activity_ids)
+        self.env["mail.activity"].invalidate_model()
+        members.invalidate_recordset(["activity_ids"])
+        add_followers(self.env, "party.member", {user.partner_id.id: member_ids
+                                                 for user, member_ids in followers.items()})
+        if deadline <= fields.Date.context_today(self):
+            self.env["res.users"].browse({user.id for user in followers})._bus_send(
+                "mail.activity/updated", {"activity_created": True})
+        return activities
 
     @api.model
     def _cron_year_end(self):

@@ -1,8 +1,10 @@
 from datetime import date, timedelta
+from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
+from odoo.addons.party_member_points.models import party_points_result
 from odoo.addons.party_member_points.tools.clock import party_today
 
 from .test_points_common import PartyPointsCase
@@ -309,6 +311,32 @@ class TestPointsResults(PartyPointsCase):
         self.Result._compute_year(self.YEAR, member)
         self.assertEqual(self._result(member).veto_reason, reason)
         self.assertEqual(self._result(member).total, 91.0)
+
+    def test_year_progress_in_the_log(self):
+        """The administrator follows a county's year-end in the server log: a line per phase, one per 10 % of the
+        members computed (from _YEAR_PROGRESS_MIN members on) and a last line with the total."""
+        members = self.Member.browse()
+        for index in range(10):
+            members |= self._member(f"Progress {index}", org=self.seven)
+            self._give(members[-1:], 50 + index)
+        # the lines given to the module's logger (whatever level the server logs at)
+        with patch.object(type(self.Result), "_YEAR_PROGRESS_MIN", 10), \
+                patch.object(party_points_result._logger, "info") as info:
+            self.Result._compute_year(self.YEAR, members, final=True)
+        lines = [call.args[0] % call.args[1:] for call in info.call_args_list]
+        self.assertTrue(all(f"Annual points final results of {self.YEAR}" in line for line in lines), lines)
+        percents = [line for line in lines if "% of the members computed" in line]
+        self.assertEqual(len(percents), 10, lines)
+        self.assertIn("10 % of the members computed (1 of 10)", percents[0])
+        self.assertIn("100 % of the members computed (10 of 10)", percents[-1])
+        self.assertIn("written", " ".join(lines))
+        self.assertIn("done, 10 members", lines[-1])
+        # below the threshold: the phases only
+        with patch.object(party_points_result._logger, "info") as info:
+            self.Result._compute_year(self.YEAR + 1, members)
+        lines = [call.args[0] % call.args[1:] for call in info.call_args_list]
+        self.assertFalse([line for line in lines if "% of the members computed" in line])
+        self.assertIn("done, 10 members", lines[-1])
 
     def test_warning_below_sixty_and_talk(self):
         """S003 P4 第二十四条: a rated member's year total under 60 is warned (警示), with a talk with the branch's

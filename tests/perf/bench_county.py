@@ -1,6 +1,7 @@
 """County-scale benchmark of the party suite. Prints figures; asserts nothing (not part of the test suite).
 
     python3 tests/perf/bench_county.py [--db NAME] [--keep] [--reuse] [--scale 0.1] [--only 1,2,3]
+    python3 tests/perf/bench_county.py --growth      # growth table and plot of the scales measured so far
 
 Creates a throwaway database, installs the three addons without demo data, generates a county with SQL
 (at full scale: 50,000 members in 1,000 branches, 2,000,000 posted points entries over the year, a 1,000-member
@@ -14,6 +15,15 @@ times each operation through the ORM and counts its SQL queries:
   3. the calls of the web client opening the member list and the points ledger (list and pivot) as a branch
      officer and as the county committee (record rules on);
   4. the tally of the evaluation campaign; 5. building and ordering the mobilization roster.
+
+Scale 10 is a province (500,000 members in 10,000 branches, 20,000,000 entries); the evaluation campaign and the
+village keep the county's size above scale 1 (a branch's campaign, a village's roster: a province has more of
+them, not bigger ones).
+
+The figures of each run are saved in ``tests/perf/results/county_scale_<scale>.json``; with two scales or more the
+growth table (time of the main operations at each scale, with the fitted exponent of time against size) is printed
+and drawn into ``docs/scale_growth.png`` (matplotlib: ``pip install -r tests/perf/requirements.txt``, benchmark
+only).
 
 Every operation runs in its own transaction, rolled back afterwards, so the generated database stays as it was.
 The database is dropped at the end unless ``--keep`` (keep a database it created) or ``--reuse`` (use an existing
@@ -38,13 +48,15 @@ BRANCHES = 1_000
 TOWNS = 20
 ENTRIES = 2_000_000
 BULK = 100_000
+LEDGER_CHUNK = 1_000_000  # entries generated per statement
 CAMPAIGN_MEMBERS = 1_000
 BALLOTS = 1_000
 VILLAGERS = 10_000
 
+YEAR_RATIO = 1.5  # the year-end paths against the SQL baseline measured in the same run
 TARGETS = {
-    "bulk": "≥ 5,000 entries/s",
-    "year": "≤ 2 × SQL baseline",
+    "bulk": "≥ 20,000 entries/s",
+    "year": "≤ 1.5 × SQL baseline",
     "web": "< 0.5 s, queries independent of size",
     "tally": "< 2 s",
     "roster": "< 3 s",
@@ -70,6 +82,13 @@ def parse_args():
     parser.add_argument("--only", default="1,2,3,4,5", help="operations to run, e.g. 2,3")
     parser.add_argument("--bulk", type=int, default=None, help="entries of operation 1 (default 100,000 × scale)")
     parser.add_argument("--year", type=int, default=date.today().year, help="year of the ledger (default: this year)")
+    parser.add_argument("--results", default=os.path.join(ROOT, "tests", "perf", "results"),
+                        help="directory of the figures of each scale (county_scale_<scale>.json), from which the "
+                             "growth table and its plot are made (default: tests/perf/results)")
+    parser.add_argument("--plot", default=os.path.join(ROOT, "docs", "scale_growth.png"),
+                        help="PNG plot of the growth table (default: docs/scale_growth.png; needs matplotlib)")
+    parser.add_argument("--growth", action="store_true",
+                        help="only print the growth table and write its plot from the figures in --results")
     parser.add_argument("--jit", action="store_true",
                         help="keep PostgreSQL's JIT compilation as configured (by default the benchmark's sessions run "
                              "with jit = off, the setting recommended for Odoo in the README)")
@@ -118,6 +137,10 @@ class Generator:
         self.env = env
         self.cr = env.cr
         self.scale = scale
+        # a campaign is held by one branch and a roster built for one village: a province has more of them, not
+        # bigger ones, so above the county (scale 1) they keep the county's size (the biggest branch of 1,000
+        # members, a village of 10,000 people) in a database that grows around them
+        self.local_scale = min(scale, 1.0)
         self.year = year
         self.info = {"scale": scale, "year": year}
 
@@ -126,12 +149,16 @@ class Generator:
 
     def run(self):
         started = time.perf_counter()
+        # index builds after the bulk inserts (a province's ledger has 20 million rows): the benchmark's session only
+        self.execute("SET maintenance_work_mem = '512MB'")
+        self.execute("SET work_mem = '256MB'")
         self.organizations()
         self.members()
         self.ledger()
         self.campaign()
         self.village()
         self.env["ir.config_parameter"].sudo().set_param(MARKER, json.dumps(self.info))
+        self.info["generation_seconds"] = round(time.perf_counter() - started)
         self.log(f"county generated in {time.perf_counter() - started:.0f} s")
         return self.info
 
@@ -206,7 +233,7 @@ class Generator:
     def members(self):
         info = self.info
         total = scaled(MEMBERS, self.scale, 100)
-        big = scaled(CAMPAIGN_MEMBERS, self.scale, 10)
+        big = scaled(CAMPAIGN_MEMBERS, self.local_scale, 10)
         others = info["branches"][1:]
         year = self.year
 
@@ -270,30 +297,44 @@ class Generator:
         days = (date(year, 12, 31) - date(year, 1, 1)).days + 1
 
         def insert():
+            # in chunks of a million entries, without the ledger's triggers (the aggregates are rebuilt once below):
+            # a statement inserting a province's 20 million rows at once keeps them all in its trigger's transition
+            # table and sorts them in temporary files, tens of gigabytes
+            self.execute("ALTER TABLE party_points_entry DISABLE TRIGGER USER")
+            for first in range(1, total + 1, LEDGER_CHUNK):
+                insert_chunk(first, min(first + LEDGER_CHUNK - 1, total))
+            self.execute("ALTER TABLE party_points_entry ENABLE TRIGGER USER")
+
+        def insert_chunk(first, last):
             self.execute("""
-                WITH m AS (SELECT array_agg(id ORDER BY id) AS ids FROM party_member
-                            WHERE status = 'normal' AND stage IN ('probationary', 'full')),
-                     src AS (SELECT n, m.ids[(1 + (n - 1) %% array_length(m.ids, 1))::int] AS member_id,
+                WITH m AS MATERIALIZED (
+                         SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM party_member
+                          WHERE status = 'normal' AND stage IN ('probationary', 'full')),
+                     src AS (SELECT n, (n - 1) %% (SELECT count(*) FROM m) AS k,
                                     (%(picks)s)[(1 + (n * 7919) %% %(npicks)s)::int] AS rule_id,
                                     DATE %(year_start)s + ((n * 104729) %% %(days)s)::int AS day
-                               FROM generate_series(1::bigint, %(total)s) n, m)
+                               FROM generate_series(%(first)s::bigint, %(last)s) n)
                 INSERT INTO party_points_entry (name, member_id, organization_id, party_group_id, company_id,
                                                 scheme_id, rule_id, component_id, category, date, year,
                                                 requested_points, points, state, is_automatic, is_reversed,
                                                 proposer_id, approver_id, approval_date, create_uid, write_uid,
                                                 create_date, write_date)
-                SELECT r.name->>'en_US', src.member_id, mem.organization_id, mem.party_group_id, mem.company_id,
+                SELECT r.name->>'en_US', mem.id, mem.organization_id, mem.party_group_id, mem.company_id,
                        r.scheme_id, r.id, r.component_id, r.category, src.day, %(year)s, r.points, r.points,
                        'posted', r.recorder = 'system', FALSE, 2, 2, src.day + TIME '09:00', 2, 2,
                        src.day + TIME '09:00', src.day + TIME '09:00'
                   FROM src
-                  JOIN party_member mem ON mem.id = src.member_id
+                  JOIN m ON m.k = src.k
+                  JOIN party_member mem ON mem.id = m.id
                   JOIN party_points_rule r ON r.id = src.rule_id
             """, {"picks": picks, "npicks": len(picks), "year_start": f"{year}-01-01", "days": days,
-                  "total": total, "year": year})
+                  "first": first, "last": last, "year": year})
 
         started = time.perf_counter()
         self._without_indexes("party_points_entry", insert)
+        # the stored aggregates of the ledger (party.points.total, party.points.summary) rebuilt from it, as the
+        # module's update does
+        self.env["party.points.total"].init()
         info["entries"] = total
         self.log(f"{total} posted entries in {time.perf_counter() - started:.0f} s")
 
@@ -306,7 +347,7 @@ class Generator:
         campaign.action_load_members()
         env.flush_all()
         participants = campaign.participant_ids
-        ballots = scaled(BALLOTS, self.scale, 10)
+        ballots = scaled(BALLOTS, self.local_scale, 10)
         # meeting held, everyone present, voting open (the states are set directly: the benchmark times the tally)
         self.execute("UPDATE party_evaluation_participant SET attendance = 'present', exclusion_state = 'none' "
                      "WHERE campaign_id = %s", [campaign.id])
@@ -343,7 +384,7 @@ class Generator:
     def village(self):
         info = self.info
         env = self.env
-        total = scaled(VILLAGERS, self.scale, 100)
+        total = scaled(VILLAGERS, self.local_scale, 100)
         village = env["party.organization"].browse(info["village_branch"])
         # the party members of the village branch are villagers too (identity 5), 1 in 50 villagers is a
         # representative (6), a few village committee members (4) and a director (2); everyone else is 7
@@ -388,6 +429,34 @@ WITH scheme AS (
            m.veto_candidate, m.serving_sentence
       FROM party_member m
      WHERE m.status = 'normal' AND m.stage IN ('probationary', 'full') AND m.active
+       AND NOT (COALESCE(m.is_frail, FALSE) AND COALESCE(m.frail_exempt_approved, FALSE))
+), life AS (
+    -- six months running without organizational life or dues, from the records of the year (not the register's
+    -- flag): months with a meeting held, missed when the member attended none; dues months not settled by the end
+    -- of their month (consecutive calendar months)
+    SELECT a.member_id, date_trunc('month', mt.date) AS month, bool_and(a.status = 'absent') AS missed
+      FROM party_meeting_attendance a
+      JOIN party_meeting mt ON mt.id = a.meeting_id
+     WHERE mt.state = 'done' AND mt.date >= make_date(%(year)s, 1, 1) AND mt.date <= make_date(%(year)s, 12, 31)
+  GROUP BY 1, 2
+), dues AS (
+    SELECT member_id, month
+      FROM party_dues
+     WHERE month >= make_date(%(year)s, 1, 1) AND month <= make_date(%(year)s, 12, 31)
+       AND COALESCE(amount_due, 0) > 0 AND NOT COALESCE(exempt, FALSE)
+       AND (COALESCE(amount_paid, 0) < COALESCE(amount_due, 0) OR COALESCE(paid_date, month) >= month + 31)
+), six_months AS (
+    SELECT member_id FROM (
+        SELECT member_id, missed, row_number() OVER (PARTITION BY member_id ORDER BY month)
+                                  - row_number() OVER (PARTITION BY member_id, missed ORDER BY month) AS run
+          FROM life) runs
+     WHERE missed GROUP BY member_id, run HAVING count(*) >= 6
+    UNION
+    SELECT member_id FROM (
+        SELECT member_id, extract(year FROM month) * 12 + extract(month FROM month)
+                          - row_number() OVER (PARTITION BY member_id ORDER BY month) AS run
+          FROM dues) runs
+     GROUP BY member_id, run HAVING count(*) >= 6
 ), ledger AS (
     SELECT e.member_id, e.component_id,
            SUM(e.points) FILTER (WHERE e.date < make_date(%(year)s, 4, 1)) AS q1,
@@ -423,11 +492,14 @@ WITH scheme AS (
 ), totals AS (
     SELECT m.*, s.id AS scheme_id,
            CASE WHEN s.floor_mode = 'total' THEN GREATEST(SUM(cp.points), 0) ELSE SUM(cp.points) END AS earned,
-           bool_and(NOT cp.is_core OR COALESCE(cp.max_points, 0) = 0
-                    OR 100.0 * cp.points / cp.max_points >= s.core_bar_percent) AS core_ok,
+           (COALESCE(s.core_bar_points, 0) = 0
+            OR COALESCE(SUM(cp.points) FILTER (WHERE cp.is_core), 0) + 1e-9 >= s.core_bar_points)
+           AND (COALESCE(s.core_bar_percent, 0) = 0
+                OR bool_and(NOT cp.is_core OR COALESCE(cp.max_points, 0) = 0
+                            OR 100.0 * cp.points / cp.max_points + 1e-9 >= s.core_bar_percent)) AS core_ok,
            COALESCE(CASE WHEN prev.total > 0 THEN round((prev.total * s.carry_over_percent / 100.0)::numeric, 2)
                     END, 0)::float AS carry,
-           (s.veto_six_months AND m.veto_candidate)
+           (s.veto_six_months AND m.id IN (SELECT member_id FROM six_months))
            OR (s.veto_sanction AND EXISTS (
                    SELECT 1 FROM party_member_sanction x
                     WHERE x.member_id = m.id AND x.date_start <= make_date(%(year)s, 12, 31)
@@ -441,7 +513,7 @@ WITH scheme AS (
       LEFT JOIN party_points_result prev ON prev.member_id = m.id AND prev.year = %(year)s - 1
   GROUP BY m.id, m.organization_id, m.company_id, m.stage, m.join_date, m.is_frail, m.frail_exempt_approved,
            m.veto_candidate, m.serving_sentence, s.id, s.floor_mode, s.carry_over_percent, s.veto_six_months,
-           s.veto_sanction, s.veto_sentence, prev.total
+           s.veto_sanction, s.veto_sentence, s.core_bar_points, s.core_bar_percent, prev.total
 ), graded AS (
     SELECT t.*,
            CASE WHEN t.veto AND s.veto_outcome = 'void' THEN 0.0
@@ -481,13 +553,20 @@ WITH scheme AS (
                 AS got3
       FROM (SELECT f.*, NOT f.not_graded AND NOT f.veto AND NOT f.got5 AND NOT f.got4 AND f.total >= s.star3_min AS e3
               FROM four f CROSS JOIN scheme s) f
+), starred AS (
+    SELECT t.*,
+           CASE WHEN t.not_graded THEN 0
+                WHEN t.veto THEN CASE WHEN s.veto_outcome = 'unqualified' THEN 0 ELSE 1 END
+                WHEN t.got5 THEN 5 WHEN t.got4 THEN 4 WHEN t.got3 THEN 3
+                WHEN t.total >= s.star2_min THEN 2 ELSE 1 END AS stars
+      FROM three t CROSS JOIN scheme s
 )
-SELECT t.id, t.total, t.rank_branch, t.grade,
-       CASE WHEN t.not_graded THEN 0
-            WHEN t.veto THEN CASE WHEN s.veto_outcome = 'unqualified' THEN 0 ELSE 1 END
-            WHEN t.got5 THEN 5 WHEN t.got4 THEN 4 WHEN t.got3 THEN 3
-            WHEN t.total >= s.star2_min THEN 2 ELSE 1 END AS stars
-  FROM three t CROSS JOIN scheme s
+-- excellent only for four and five stars where the scheme says so
+SELECT t.id, t.total, t.rank_branch,
+       CASE WHEN s.excellent_needs_stars AND t.grade = 'excellent' AND t.stars < 4 THEN 'qualified'
+            ELSE t.grade END AS grade,
+       t.stars
+  FROM starred t CROSS JOIN scheme s
 """
 
 
@@ -553,7 +632,7 @@ class Bench:
             created, seconds, queries = self.measure(cr, lambda: env["party.points.entry"]._post_automatic_multi(items))
             rate = len(items) / seconds
             self.record("1. bulk recording (_post_automatic_multi)", f"{len(items):,} entries", seconds, queries,
-                        TARGETS["bulk"], rate >= 5000,
+                        TARGETS["bulk"], rate >= 20000,
                         f"{rate:,.0f} entries/s, {len(created):,} posted, "
                         f"{len(items) - len(created):,} refused by caps")
             cr.rollback()
@@ -629,16 +708,16 @@ class Bench:
         best_base = min(seconds for seconds, _count in baseline)
         self.record("2a. year-end: provisional results made final (_compute_year final=True)",
                     f"{len(final):,} members", final_seconds, final_queries, TARGETS["year"],
-                    final_seconds / best_base <= 2.0,
+                    final_seconds / best_base <= YEAR_RATIO,
                     f"ratio {final_seconds / best_base:.2f}; {finals:,} final; "
                     f"{final_mismatches} differences from the baseline")
         seconds, queries, count, mismatches = min(fresh)
         self.record("2b. first computation of a year (no results yet)", f"{count:,} members", seconds, queries,
-                    TARGETS["year"], seconds / best_base <= 2.0,
+                    TARGETS["year"], seconds / best_base <= YEAR_RATIO,
                     f"runs {' / '.join(f'{run[0]:.2f}' for run in fresh)} s; ratio {seconds / best_base:.2f}; "
                     f"{mismatches} differences from the baseline")
         self.record("2c. recomputation finding the same figures", f"{len(again):,} members",
-                    again_seconds, again_queries, TARGETS["year"], again_seconds / best_base <= 2.0,
+                    again_seconds, again_queries, TARGETS["year"], again_seconds / best_base <= YEAR_RATIO,
                     f"ratio {again_seconds / best_base:.2f}; {again_mismatches} differences from the baseline")
         self.record("2. same figures, one SQL statement (baseline)", f"{baseline[0][1]:,} members", best_base, 1,
                     "-", None, f"runs {' / '.join(f'{run[0]:.2f}' for run in baseline)} s")
@@ -777,6 +856,9 @@ class Bench:
 
 def main():
     args = parse_args()
+    if args.growth:
+        return growth(args.results, args.plot)
+    wall = time.perf_counter()
     addons_path = ROOT
     import odoo
     from odoo.modules.registry import Registry
@@ -792,7 +874,9 @@ def main():
     created = not exists
     try:
         if created:
+            started = time.perf_counter()
             install(args.db, full_addons_path)
+            installed = round(time.perf_counter() - started)
         registry = Registry(args.db)
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True, "mail_create_nolog": True})
@@ -802,6 +886,9 @@ def main():
                 print(f"[bench] reusing the county of {args.db} (scale {info['scale']}, year {info['year']})")
             else:
                 info = Generator(env, args.scale, args.year).run()
+                if created:
+                    info["install_seconds"] = installed
+                    env["ir.config_parameter"].sudo().set_param(MARKER, json.dumps(info))
                 cr.commit()
         if not raw:
             vacuum(args.db)
@@ -815,10 +902,142 @@ def main():
             if key in only:
                 func()
         bench.print_table()
-        print(f"peak memory (RSS) {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak memory (RSS) {peak:.0f} MiB")
+        if bench.rows:
+            save_results(args, info, bench.rows, peak, time.perf_counter() - wall, pg_settings(registry))
     finally:
         if created and not (args.keep or args.reuse):
             drop(args.db)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------------- growth
+# The operations of the growth table: (label, prefix of the benchmark's operation)
+GROWTH_OPERATIONS = [
+    ("1. bulk recording (100,000 × scale entries)", "1. bulk recording"),
+    ("2a. year-end made final", "2a. "),
+    ("2b. first computation of a year", "2b. "),
+    ("2c. recomputation", "2c. "),
+    ("2. SQL baseline", "2. same figures"),
+    ("3. county: member list page", "3. county committee: members: list page"),
+    ("3. county: member search panel (organizations)", "3. county committee: members: search panel organizations"),
+    ("3. county: ledger list page", "3. county committee: ledger: list page"),
+    ("3. county: ledger pivot organization × component",
+     "3. county committee: ledger: pivot read_group organization_id×component_id"),
+    ("3. branch: member list page", "3. branch officer: members: list page"),
+    ("3. branch: ledger list page", "3. branch officer: ledger: list page"),
+    ("3. branch: ledger pivot organization × component",
+     "3. branch officer: ledger: pivot read_group organization_id×component_id"),
+    ("4. evaluation tally", "4. evaluation tally"),
+    ("5. mobilization roster", "5. mobilization roster"),
+]
+
+
+def save_results(args, info, rows, peak_mib, wall_seconds, settings):
+    """Write the figures of this run to ``<results>/county_scale_<scale>.json`` (merged with the operations of an
+    earlier run of the same scale that this one did not run, e.g. with ``--only``), then the growth table."""
+    os.makedirs(args.results, exist_ok=True)
+    path = os.path.join(args.results, f"county_scale_{info['scale']:g}.json")
+    operations = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            operations = json.load(handle).get("operations", {})
+    for operation, size, seconds, queries, _target, met, note in rows:
+        operations[operation] = {"size": size, "seconds": round(seconds, 4), "queries": queries, "met": met,
+                                 "note": note}
+    keys = ("scale", "members", "entries", "participants", "ballots", "ballot_lines", "villagers",
+            "install_seconds", "generation_seconds")
+    data = {
+        "scale": info["scale"], "branches": len(info["branches"]),
+        **{key: info.get(key) for key in keys},
+        "postgresql": settings, "peak_rss_mib": round(peak_mib), "run_seconds": round(wall_seconds),
+        "operations": operations,
+    }
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1, ensure_ascii=False)
+        handle.write("\n")
+    print(f"[bench] figures written to {os.path.relpath(path, ROOT)}")
+    growth(args.results, args.plot)
+
+
+def fitted_exponent(points):
+    """Least-squares slope of log(time) against log(scale) of ``points`` [(scale, seconds)]: 1 for a time
+    proportional to the size, 0 for a time that does not depend on it. None with fewer than two scales."""
+    import math
+
+    points = [(math.log(scale), math.log(max(seconds, 1e-4))) for scale, seconds in points if seconds is not None]
+    if len({x for x, _y in points}) < 2:
+        return None
+    mean_x = sum(x for x, _y in points) / len(points)
+    mean_y = sum(y for _x, y in points) / len(points)
+    return (sum((x - mean_x) * (y - mean_y) for x, y in points)
+            / sum((x - mean_x) ** 2 for x, _y in points))
+
+
+def growth(results, plot):
+    """Print the growth table (time of the main operations at each scale measured, with the fitted exponent of
+    time against size) from the figures in ``results`` and draw it into ``plot`` (PNG, with matplotlib)."""
+    runs = []
+    if os.path.isdir(results):
+        for name in sorted(os.listdir(results)):
+            if name.startswith("county_scale_") and name.endswith(".json"):
+                with open(os.path.join(results, name), encoding="utf-8") as handle:
+                    runs.append(json.load(handle))
+    runs.sort(key=lambda run: run["scale"])
+    if len(runs) < 2:
+        return 0
+    table = []
+    for label, prefix in GROWTH_OPERATIONS:
+        times = {}
+        for run in runs:
+            found = [figures["seconds"] for operation, figures in run["operations"].items()
+                     if operation.startswith(prefix)]
+            if found:
+                times[run["scale"]] = found[0]
+        if len(times) >= 2:
+            table.append((label, times, fitted_exponent(times.items()),
+                          fitted_exponent([(scale, sec) for scale, sec in times.items() if scale >= 1])))
+    scales = [run["scale"] for run in runs]
+    print()
+    print("| Operation | " + " | ".join(f"scale {scale:g}" for scale in scales)
+          + " | exponent (all scales) | exponent (scale ≥ 1) |")
+    print("|---|" + "---:|" * len(scales) + "---:|---:|")
+    for label, times, exponent, upper in table:
+        cells = [f"{times[scale]:.3f} s" if scale in times else "–" for scale in scales]
+        print(f"| {label} | " + " | ".join(cells) + f" | {exponent:.2f} | "
+              + (f"{upper:.2f}" if upper is not None else "–") + " |")
+    print("| members / entries | " + " | ".join(f"{run['members']:,} / {run['entries']:,}" for run in runs)
+          + " | | |")
+    print("| peak memory of the benchmark | " + " | ".join(f"{run['peak_rss_mib']:,} MiB" for run in runs)
+          + " | | |")
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        from matplotlib import pyplot
+    except ImportError:
+        print("[bench] matplotlib is not installed (pip install matplotlib): no plot written")
+        return 0
+    figure, axes = pyplot.subplots(figsize=(9, 6), dpi=100)
+    palette = pyplot.get_cmap("tab20").colors
+    colors = palette[::2] + palette[1::2]
+    for index, (label, times, exponent, _upper) in enumerate(table):
+        xs = sorted(times)
+        axes.plot(xs, [times[x] for x in xs], marker="os^Dv"[index % 5], color=colors[index % len(colors)],
+                  label=f"{label} (exponent {exponent:.2f})", linestyle="--" if label.startswith("3.") else "-")
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("scale (1 = county: 50,000 members, 2,000,000 entries; 10 = province)")
+    axes.set_ylabel("time (s)")
+    axes.set_title("Time of the main operations against the size of the database")
+    axes.grid(True, which="both", alpha=0.3)
+    axes.legend(fontsize=7, loc="upper left")
+    figure.tight_layout()
+    os.makedirs(os.path.dirname(plot) or ".", exist_ok=True)
+    figure.savefig(plot)
+    pyplot.close(figure)
+    print(f"[bench] growth plot written to {os.path.relpath(plot, ROOT)}")
     return 0
 
 
