@@ -1,3 +1,5 @@
+import re
+
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.party_member_points.models.party_workflow import workflow
@@ -93,6 +95,11 @@ class TestOverviewWaitingSteps(HttpCase):
 
         campaign._system().write({"state": "preparation"})
         self.assertIn("Waiting for you: Open Meeting", todo(secretary))
+        # read as HTML by the browser: no self-closed tag other than a void element (a browser reads
+        # <i class="fa ..."/> as an opening tag that swallows every line after it, in the icon's font)
+        branch.invalidate_recordset(["overview_todo", "overview_todo_count"])
+        html = str(branch.with_user(secretary).overview_todo)
+        self.assertFalse(re.findall(r"<(?!(?:br|img|hr|input|wbr)\b)\w+[^<>]*/>", html), html)
         self.assertNotIn("Waiting for you", todo(upper), "a step of the branch is not the upper committee's")
         campaign._system().write({"state": "upper_review"})
         self.assertIn("Waiting for you: Approve Results", todo(upper))

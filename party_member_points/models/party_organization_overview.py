@@ -167,7 +167,7 @@ class PartyOrganization(models.Model):
         """One line of the card's to-do list for a workflow step that waits for the user, with a link."""
         return Markup(
             '<div class="o_party_todo_line o_party_todo_step text-truncate">'
-            '<i class="fa fa-hourglass-half text-warning me-1"/>'
+            '<i class="fa fa-hourglass-half text-warning me-1"></i>'
             '<a href="/odoo/%s/%s">%s</a> <span class="text-muted">%s</span></div>'
         ) % (record._name, record.id, escape(label), escape(record.display_name))
 
