@@ -22,9 +22,6 @@ OPEN_STATES = (
 )
 
 
-UPPER = "party_member_points.group_party_upper"
-
-
 def campaign_next_step(state):
     """``(button, who)`` of the step a campaign in ``state`` waits for: the button of the campaign's form that
     moves it on, and whether the branch's officers (``"officer"``) or the upper committee (``"upper"``) press it;
@@ -99,13 +96,7 @@ class PartyOrganization(models.Model):
 
         def step_of(campaign):
             step = campaign_next_step(campaign.state)
-            if not step:
-                return None
-            button, who = step
-            label = self.env._("Waiting for you: %s", labels[button])
-            if who == "upper":
-                return label, UPPER, campaign.organization_id.parent_id, True
-            return label, OFFICER, campaign.organization_id, False
+            return (labels[step[0]], step[1]) if step else None
 
         return self._overview_add_blocked(result, campaigns, step_of)
 

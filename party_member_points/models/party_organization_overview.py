@@ -7,6 +7,7 @@ from ..tools.clock import party_today
 
 # The overview is the officers' dashboard: members and leaders do not read its figures.
 OFFICER = "party_member_points.group_party_officer"
+UPPER = "party_member_points.group_party_upper"
 
 # Months shown by the trends of the overview cards (this month and the eleven before).
 TREND_MONTHS = 12
@@ -142,21 +143,24 @@ class PartyOrganization(models.Model):
         return {}
 
     def _overview_add_blocked(self, result, records, step_of):
-        """Add to ``result`` each record of ``records`` (with an ``organization_id``) whose next step, given by
-        ``step_of(record)`` as ``(label, group xml id, organization that acts, upper)`` or ``None``, is the
-        user's: the user has the group and is an officer of the acting organization itself, or, for a step of the
-        upper organization (``upper`` true), of it or of one above it."""
+        """Add to ``result`` each record of ``records`` (with an ``organization_id``) whose next step is the user's.
+        ``step_of(record)`` gives the step as ``(button label, who)`` or ``None``: ``who`` is ``"officer"`` for a
+        step of the record's organization, pressed by its own officers, or ``"upper"`` for a step of the
+        organization above it, pressed by an upper committee member who runs it or one above it."""
         user = self.env.user
         own = set(user.party_officer_organization_ids.ids)
         for record in records:
             step = step_of(record)
             if not step:
                 continue
-            label, group, acting, upper = step
-            if not acting or not user.has_group(group):
+            button, who = step
+            upper = who == "upper"
+            acting = record.organization_id.parent_id if upper else record.organization_id
+            if not acting or not user.has_group(UPPER if upper else OFFICER):
                 continue
             if not (user._party_can_manage(acting) if upper else acting.id in own):
                 continue
+            label = self.env._("Waiting for you: %s", button)
             path = record.organization_id.parent_path or ""
             for org in self:
                 if org.parent_path and path.startswith(org.parent_path):

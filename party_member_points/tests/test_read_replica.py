@@ -13,6 +13,8 @@ from lxml import etree
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
+from .test_report_rendering import party_reports, printable_records
+
 
 class _ReadOnlyDone(Exception):
     """Ends the savepoint of :func:`read_only` (rolled back, so the transaction is read/write again)."""
@@ -133,15 +135,8 @@ class TestReadReplica(TransactionCase):
     def test_every_report_renders_read_only(self):
         """``/report/html`` and ``/report/pdf`` are read-only routes: each report of the party addons renders
         its HTML in a read-only transaction (records chosen as in test_report_rendering)."""
-        reports = self.env["ir.actions.report"].search([("model", "=like", "party.%"),
-                                                        ("report_type", "=", "qweb-pdf")])
         rendered = 0
-        for report in reports:
-            domain = [("campaign_id.state", "in", ("upper_approved", "published", "closed"))] \
-                if report.report_name == "party_evaluation.report_grade_notice" else []
-            records = self.env[report.model].search(domain, limit=2)
-            if not records:
-                continue
+        for report, records in printable_records(party_reports(self.env)):
             with self.subTest(report=report.report_name), read_only(self.env):
                 self.env["ir.actions.report"]._render_qweb_html(report.report_name, records.ids)
                 rendered += 1

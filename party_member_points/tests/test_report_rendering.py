@@ -1,6 +1,23 @@
 from odoo.tests import TransactionCase, tagged
 
 
+def party_reports(env):
+    """The PDF reports of the party addons."""
+    return env["ir.actions.report"].search([("model", "=like", "party.%"), ("report_type", "=", "qweb-pdf")])
+
+
+def printable_records(reports):
+    """``(report, records)`` for each of ``reports`` with up to two records of the demo data it prints (reports
+    with nothing to print are left out)."""
+    for report in reports:
+        # a grade notice states an approved result: printed only once the upper committee approved it
+        domain = [("campaign_id.state", "in", ("upper_approved", "published", "closed"))] \
+            if report.report_name == "party_evaluation.report_grade_notice" else []
+        records = report.env[report.model].search(domain, limit=2)
+        if records:
+            yield report, records
+
+
 @tagged("post_install", "-at_install")
 class TestReportRendering(TransactionCase):
     """Every PDF report of the party addons renders on the demo data, on A4, with a Chinese font.
@@ -10,17 +27,10 @@ class TestReportRendering(TransactionCase):
     def test_every_party_report_renders(self):
         if not self.env.ref("party_member_points.demo_org_town", raise_if_not_found=False):
             self.skipTest("demo data not loaded")
-        reports = self.env["ir.actions.report"].search([("model", "=like", "party.%"),
-                                                        ("report_type", "=", "qweb-pdf")])
+        reports = party_reports(self.env)
         self.assertGreaterEqual(len(reports), 13, "points, evaluation and mobilization reports")
         rendered = 0
-        for report in reports:
-            # a grade notice states an approved result: printed only once the upper committee approved it
-            domain = [("campaign_id.state", "in", ("upper_approved", "published", "closed"))] \
-                if report.report_name == "party_evaluation.report_grade_notice" else []
-            records = self.env[report.model].search(domain, limit=2)
-            if not records:
-                continue
+        for report, records in printable_records(reports):
             with self.subTest(report=report.report_name):
                 paperformat = report.paperformat_id or self.env.company.paperformat_id
                 self.assertEqual(paperformat.format, "A4")

@@ -8,9 +8,6 @@ OFFICER = "party_member_points.group_party_officer"
 ACTIVE_STATES = ("draft", "submitted", "approved", "opinions", "voting", "published", "executing", "acceptance")
 
 
-UPPER = "party_member_points.group_party_upper"
-
-
 def project_next_step(state, vote_passed=False):
     """``(button, who)`` of the step a mobilization project in ``state`` waits for: the button of the project's
     form that moves it on, pressed by the branch's officers (``"officer"``) or the town committee (``"upper"``);
@@ -88,13 +85,7 @@ class PartyOrganization(models.Model):
 
         def step_of(project):
             step = project_next_step(project.state, bool(project.passed_vote_id))
-            if not step:
-                return None
-            button, who = step
-            label = self.env._("Waiting for you: %s", labels[button])
-            if who == "upper":
-                return label, UPPER, project.organization_id.parent_id, True
-            return label, OFFICER, project.organization_id, False
+            return (labels[step[0]], step[1]) if step else None
 
         return self._overview_add_blocked(result, projects, step_of)
 
