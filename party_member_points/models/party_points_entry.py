@@ -255,7 +255,7 @@ class PartyPointsEntry(models.Model):
         "party_member_points.party_points_entry_rule_officer": (
             "party_member_points.group_party_leader",
             "['|', ('organization_id', 'in', user.party_officer_scope_ids.ids), "
-            "('party_group_id', 'in', user.party_officer_organization_ids.ids)]"),
+            "('party_group_id', 'in', user.party_led_group_ids.ids)]"),
         "party_member_points.party_points_entry_rule_admin": ("party_member_points.group_party_admin", "[(1, '=', 1)]"),
         # portal members read their own entries on /my (never the pivot): their rule changes nothing for the others
         "party_member_points.party_points_entry_rule_portal": (

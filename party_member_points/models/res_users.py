@@ -28,6 +28,13 @@ class ResUsers(models.Model):
         help="The organizations the user runs and every organization below them (archived ones included). Record "
              "rules use this plain list of ids: PostgreSQL then finds an officer's records through the indexes "
              "instead of testing a sub-query on every row.")
+    party_led_group_ids = fields.Many2many(
+        "party.organization", compute="_compute_party_officer_scope_ids", string="Party Groups Led Outside Scope",
+        context={"active_test": False},
+        help="Party groups the user leads whose branch is not in the user's scope (a group leader who does not run "
+             "the branch). Records carry the branch of their member and the party group apart: record rules give "
+             "these leaders the records of their group through it. Empty for the officers of a branch and above, "
+             "whose rules then test the organization only (one index for PostgreSQL to use).")
     party_own_member_ids = fields.Many2many(
         "party.member", compute="_compute_party_own_member_ids", string="Own Member Records",
         context={"active_test": False},
@@ -39,7 +46,10 @@ class ResUsers(models.Model):
         Organization = self.env["party.organization"].sudo().with_context(active_test=False)
         for user in self:
             runs = user.party_officer_organization_ids
-            user.party_officer_scope_ids = Organization.search([("id", "child_of", runs.ids)]) if runs else False
+            scope = Organization.search([("id", "child_of", runs.ids)]) if runs else Organization
+            user.party_officer_scope_ids = scope
+            user.party_led_group_ids = runs.filtered(
+                lambda org, scope=scope: org.kind == "group" and org.parent_id not in scope)
 
     @api.depends_context("uid")
     def _compute_party_own_member_ids(self):

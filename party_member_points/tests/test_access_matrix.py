@@ -65,3 +65,19 @@ class TestAccessMatrixRpc(RpcMatrixTests, HttpCase):
 
     MATRIX = MATRIX
     REPORTS = REPORTS
+
+    def test_group_leader_reaches_the_group_through_the_led_groups(self):
+        """The records of a member carry the branch and the party group apart: the leader of group A1, who does not
+        run branch A, reaches them through ``party_led_group_ids``; the officers of a branch and above have none,
+        so their rules test the organization alone (one index for PostgreSQL)."""
+        Users = self.env["res.users"]
+        self.assertEqual(Users.browse(self.users["leader"].id).party_led_group_ids, self.group_a1)
+        for role in ("officer_a", "officer_b", "upper"):
+            self.assertFalse(Users.browse(self.users[role].id).party_led_group_ids, role)
+        entries = self.env["party.points.entry"].with_user(self.users["leader"])
+        self.assertIn(self.alice, entries.env["party.member"].search([]))
+        self.assertNotIn(self.bob, entries.env["party.member"].search([]))
+        # once branch A is run by the leader too, the group is inside the scope: nothing to add
+        self.branch_a.deputy_secretary_id = self.users["leader"]
+        self.assertFalse(Users.browse(self.users["leader"].id).party_led_group_ids)
+        self.assertIn(self.bob.browse(self.alice.id), entries.env["party.member"].search([]))

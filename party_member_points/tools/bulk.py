@@ -130,6 +130,20 @@ def no_cyclic_gc():
             gc.enable()
 
 
+@contextmanager
+def local_setting(cr, name, value):
+    """Run the block with the PostgreSQL setting ``name`` at ``value`` for the current transaction, then put back
+    the value it had (e.g. more ``work_mem`` for one statement hashing a million rows, which spills to temporary
+    files with the default 4 MB)."""
+    cr.execute(SQL("SELECT current_setting(%s)", name))
+    previous = cr.fetchone()[0]
+    cr.execute(SQL("SELECT set_config(%s, %s, TRUE)", name, value))
+    try:
+        yield
+    finally:
+        cr.execute(SQL("SELECT set_config(%s, %s, TRUE)", name, previous))
+
+
 def insert_unnest(cr, table, columns, constants=None, returning=None):
     """Insert rows into ``table`` with one ``INSERT ... SELECT FROM unnest(...)``: ``columns`` is ``{column: (type,
     values)}`` (a PostgreSQL type and the list of the column's values, all lists of the same length),
