@@ -4,7 +4,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
+
+from odoo.addons.web.models.models import SEARCH_PANEL_ERROR_MESSAGE
 
 from ..tools.clock import party_today
 
@@ -437,6 +440,63 @@ class PartyMember(models.Model):
                     raise ValidationError(self.env._(
                         "%(name)s: another member of the register already has the ID number %(number)s.",
                         name=member.name, number=member.identification_id))
+
+    # organizations with members beyond which the member search panel lists the committees only
+    _PANEL_MAX_ORGANIZATIONS = 500
+
+    @api.model
+    def search_panel_select_range(self, field_name, **kwargs):
+        """The organizations of the member search panel: the tree of the organizations with members the user
+        can see and their ancestors, each counting the members of everything below it, as Odoo's panel shows it,
+        in three queries whatever the size (Odoo reads the names of every organization of the tree a thousand at
+        a time and goes up the tree with one query per level).
+
+        Beyond ``_PANEL_MAX_ORGANIZATIONS`` organizations (a province committee: ten thousand branches and
+        twenty thousand party groups) the panel lists the committees only, each with the members below it: a
+        list of ten thousand branches can neither be read nor built in an instant (1.8 s). Choosing a committee
+        filters the members to everything below it; a branch is found with the search."""
+        if (field_name != "organization_id" or kwargs.get("expand") or kwargs.get("comodel_domain")
+                or not kwargs.get("hierarchize", True)):
+            return super().search_panel_select_range(field_name, **kwargs)
+        domain = expression.AND([kwargs.get("search_domain") or [], kwargs.get("category_domain") or [],
+                                 kwargs.get("filter_domain") or []])
+        counts = {org.id: count for org, count in self._read_group(domain, ["organization_id"], ["__count"]) if org}
+        Org = self.env["party.organization"].with_context(hierarchical_naming=False)
+        totals = dict.fromkeys(counts, 0)
+        if counts:
+            # each organization's members counted in it and in every organization above it (parent_path)
+            self.env.cr.execute(Org._search([("id", "in", list(counts))]).select("id", "parent_path"))
+            for org_id, path in self.env.cr.fetchall():
+                for ancestor in path.split("/")[:-1]:
+                    totals[int(ancestor)] = totals.get(int(ancestor), 0) + counts[org_id]
+        org_domain = [("id", "in", list(totals))]
+        if len(counts) > self._PANEL_MAX_ORGANIZATIONS:
+            org_domain.append(("kind", "=", "committee"))
+        records = Org.search_read(org_domain, ["display_name", "parent_id"])
+        # as Odoo's panel: only the organizations whose chain of parents is all there (the tree is closed)
+        by_id = {record["id"]: record for record in records}
+        complete = {}
+
+        def is_complete(org_id):
+            if org_id not in complete:
+                record = by_id.get(org_id)
+                complete[org_id] = bool(record) and (
+                    not record["parent_id"] or is_complete(record["parent_id"][0]))
+            return complete[org_id]
+
+        limit = kwargs.get("limit")
+        values = []
+        for record in records:
+            if not is_complete(record["id"]):
+                continue
+            value = {"id": record["id"], "display_name": record["display_name"],
+                     "parent_id": record["parent_id"] and record["parent_id"][0]}
+            if kwargs.get("enable_counters"):
+                value["__count"] = totals.get(record["id"], 0)
+            values.append(value)
+        if limit and len(values) >= limit:
+            return {"error_msg": str(SEARCH_PANEL_ERROR_MESSAGE)}
+        return {"parent_field": "parent_id", "values": values}
 
     @api.model
     def _is_valid_id_number(self, number):

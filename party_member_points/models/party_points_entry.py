@@ -10,6 +10,7 @@ from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools.clock import party_today
+from ..tools.read_group import format_plain_groups
 from .party_freeze_mixin import ATTACHMENTS, DELETE
 from .party_points_logic import PERIOD_MONTHS, apply_cap, apply_magnitude_cap, fmt_points, period_start
 from .party_workflow import WORKFLOW, given_fields, in_workflow
@@ -218,6 +219,12 @@ class PartyPointsEntry(models.Model):
                 return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
             rows = super()._read_group(domain, groupby, aggregates, having)
         return self._sort_groups(rows, groupby)
+
+    @api.model
+    def _read_group_format_result(self, rows_dict, lazy_groupby):
+        # the groups of many2one and plain fields formatted in one go (a province's pivot has fifty thousand)
+        if not format_plain_groups(self, rows_dict, lazy_groupby):
+            super()._read_group_format_result(rows_dict, lazy_groupby)
 
     @api.model
     def _sort_groups(self, rows, groupby):

@@ -20,3 +20,4 @@ from . import test_member_import
 from . import test_trust_boundary
 from . import test_read_replica
 from . import test_portal_phone
+from . import test_search_panel

@@ -1,6 +1,8 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo.tests import tagged
+
 from odoo.addons.party_member_points.tools.clock import party_today
 
 from .common import full_member_values
@@ -202,3 +204,27 @@ class TestLedgerAggregates(PartyPointsCase):
                 self.assertEqual(from_summary, from_entries, f"{user.login}: {groupby}")
         self.assertIsNone(self.Entry.with_user(self.user_member)._summary_scope(),
                           "a member sees their own entries: grouped from the entries")
+
+    def test_group_formatting_as_odoo(self):
+        """The pivot's groups are formatted in one go (names read once per model, domains extended without being
+        normalized again): the same groups, names and domains as Odoo's own formatting, lazy or not, with an
+        implicit-and domain, empty groups and a group on a selection."""
+        from odoo.models import BaseModel
+
+        for member in (self.own, self.alice, self.bob):
+            self._post(member, self.r_act, day=date(self.YEAR, 2, 3))
+        self._post(self.bob, self.r_capped, day=date(self.YEAR, 7, 9))
+        Entry = self.Entry.with_user(self.user_upper)
+        domains = ([("date", ">=", f"{self.YEAR}-01-01"), ("date", "<=", f"{self.YEAR}-12-31")], [],
+                   ["|", ("state", "=", "posted"), ("party_group_id", "=", False)])
+        for domain in domains:
+            for groupby in (["organization_id"], ["organization_id", "component_id"], ["state", "party_group_id"],
+                            ["member_id", "is_automatic"]):
+                for lazy in (True, False):
+                    mine = Entry.read_group(domain, ["points:sum"], groupby, lazy=lazy)
+                    lazy_groupby = groupby[:1] if lazy else groupby
+                    with patch.object(type(Entry), "_read_group_format_result",
+                                      BaseModel._read_group_format_result):
+                        odoo = Entry.read_group(domain, ["points:sum"], groupby, lazy=lazy)
+                    self.assertEqual(mine, odoo, f"{domain} {groupby} lazy={lazy} ({lazy_groupby})")
+                    self.assertTrue(mine)

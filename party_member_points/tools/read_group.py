@@ -1,0 +1,52 @@
+"""Formatting of ``read_group`` results for many groups (a province's pivot: ten thousand branches by five
+components, fifty thousand cells)."""
+
+from odoo.osv import expression
+
+# the field types whose groups are formatted here (dates, many2many and properties are left to Odoo)
+PLAIN_TYPES = {"many2one", "selection", "char", "integer", "boolean"}
+
+
+def _and_leaf(domain, leaf):
+    """``expression.AND([domain, leaf])`` for a normalized ``domain`` and one leaf (a list of one condition)."""
+    if not domain or domain == expression.TRUE_DOMAIN:
+        return list(leaf)
+    if domain == expression.FALSE_DOMAIN:
+        return list(expression.FALSE_DOMAIN)
+    return ["&", *domain, *leaf]
+
+
+def format_plain_groups(model, rows, groupby):
+    """Format the ``rows`` of ``read_group`` as ``BaseModel._read_group_format_result`` does: each many2one value
+    becomes ``(id, display name)`` (read as superuser, like Odoo), and each row's ``__domain`` gets a condition
+    per group. Returns ``False`` (nothing done) when a group is not a plain field (see :data:`PLAIN_TYPES`).
+
+    Odoo formats each group on its own: an environment for the superuser per value and a domain normalized
+    twice per group and field, 100 µs a group (five seconds for a province's pivot). Here the display names are
+    read once per model and the domains are extended without being normalized again (the row's domain is
+    normalized once): the same result, checked against Odoo's in the tests."""
+    fields_ = []
+    for spec in groupby:
+        if ":" in spec or "." in spec or spec not in model._fields or model._fields[spec].type not in PLAIN_TYPES:
+            return False
+        fields_.append(model._fields[spec])
+    names = {}
+    for spec, field in zip(groupby, fields_):
+        if field.type == "many2one":
+            records = model.env[field.comodel_name].browse({row[spec].id for row in rows if row[spec]}).sudo()
+            names[spec] = {record.id: record.display_name for record in records}
+    normalized = {}
+    for row in rows:
+        domain = row["__domain"]
+        key = id(domain)
+        if key not in normalized:
+            normalized[key] = (domain, expression.normalize_domain(domain) if domain else domain)
+        domain = normalized[key][1]
+        for spec, field in zip(groupby, fields_):
+            value = row[spec]
+            if field.type == "many2one":
+                row[spec] = (value.id, names[spec][value.id]) if value else False
+                value = value.id
+            domain = _and_leaf(domain, [(field.name, "=", value)])
+        row["__domain"] = domain
+    return True
