@@ -329,6 +329,13 @@ class PartyMember(models.Model):
     @api.constrains("party_group_id", "organization_id")
     def _check_party_group(self):
         for member in self:
+            if member.organization_id.kind == "group":
+                # a member's organizational relationship (组织关系) is kept by a branch; a party group (党小组) is a
+                # part of the branch, set as the member's party group
+                raise ValidationError(self.env._(
+                    "%(member)s: a member belongs to a branch (or a committee), not to the party group %(group)s: "
+                    "choose its branch as the organization and set the group as the party group.",
+                    member=member.name, group=member.organization_id.display_name))
             group = member.party_group_id
             if group and (group.kind != "group" or group.parent_id != member.organization_id):
                 raise ValidationError(self.env._(

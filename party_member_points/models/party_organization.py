@@ -171,7 +171,7 @@ class PartyOrganization(models.Model):
         """Record rules depend on who runs which organization: drop the cached rule domains and
         the users' computed list of organizations."""
         self.env["res.users"].invalidate_model(["party_officer_organization_ids", "party_officer_scope_ids",
-                                                "party_led_group_ids"])
+                                                "party_officer_register_scope_ids", "party_led_group_ids"])
         self.env.registry.clear_cache()
 
     def _get_officer_users(self):

@@ -223,8 +223,9 @@ class PartyPointsEntry(models.Model):
     @api.model
     def _read_group_format_result(self, rows_dict, lazy_groupby):
         # the groups of many2one and plain fields formatted in one go (a province's pivot has fifty thousand)
-        if not format_plain_groups(self, rows_dict, lazy_groupby):
-            super()._read_group_format_result(rows_dict, lazy_groupby)
+        if format_plain_groups(self, rows_dict, lazy_groupby):
+            return None
+        return super()._read_group_format_result(rows_dict, lazy_groupby)
 
     @api.model
     def _sort_groups(self, rows, groupby):
@@ -261,7 +262,7 @@ class PartyPointsEntry(models.Model):
             "party_member_points.group_party_member", "[('member_id', 'in', user.party_own_member_ids.ids)]"),
         "party_member_points.party_points_entry_rule_officer": (
             "party_member_points.group_party_leader",
-            "['|', ('organization_id', 'in', user.party_officer_scope_ids.ids), "
+            "['|', ('organization_id', 'in', user.party_officer_register_scope_ids.ids), "
             "('party_group_id', 'in', user.party_led_group_ids.ids)]"),
         "party_member_points.party_points_entry_rule_admin": ("party_member_points.group_party_admin", "[(1, '=', 1)]"),
         # portal members read their own entries on /my (never the pivot): their rule changes nothing for the others

@@ -28,6 +28,14 @@ class ResUsers(models.Model):
         help="The organizations the user runs and every organization below them (archived ones included). Record "
              "rules use this plain list of ids: PostgreSQL then finds an officer's records through the indexes "
              "instead of testing a sub-query on every row.")
+    party_officer_register_scope_ids = fields.Many2many(
+        "party.organization", compute="_compute_party_officer_scope_ids", string="Organizations in Scope (Register)",
+        context={"active_test": False},
+        help="The organizations in scope without their party groups: where members are registered (a member belongs "
+             "to a branch or a committee, never to a party group), so where their points and results are posted. "
+             "The record rules of the members, the ledger and the results use it: PostgreSQL then estimates a "
+             "branch's records from the branch alone, not from the branch and its groups as if they had records of "
+             "their own, and reads them through the organization's index.")
     party_led_group_ids = fields.Many2many(
         "party.organization", compute="_compute_party_officer_scope_ids", string="Party Groups Led Outside Scope",
         context={"active_test": False},
@@ -46,8 +54,11 @@ class ResUsers(models.Model):
         Organization = self.env["party.organization"].sudo().with_context(active_test=False)
         for user in self:
             runs = user.party_officer_organization_ids
-            scope = Organization.search([("id", "child_of", runs.ids)]) if runs else Organization
+            # kind and parent read with the search (one query): the register scope and the led groups need them
+            scope = (Organization.search_fetch([("id", "child_of", runs.ids)], ["kind", "parent_id"]) if runs
+                     else Organization)
             user.party_officer_scope_ids = scope
+            user.party_officer_register_scope_ids = scope.filtered(lambda org: org.kind != "group")
             user.party_led_group_ids = runs.filtered(
                 lambda org, scope=scope: org.kind == "group" and org.parent_id not in scope)
 

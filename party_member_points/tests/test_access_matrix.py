@@ -1,3 +1,4 @@
+from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 
 from .access_matrix import OrmMatrixTests, RpcMatrixTests
@@ -81,3 +82,12 @@ class TestAccessMatrixRpc(RpcMatrixTests, HttpCase):
         self.branch_a.deputy_secretary_id = self.users["leader"]
         self.assertFalse(Users.browse(self.users["leader"].id).party_led_group_ids)
         self.assertIn(self.bob.browse(self.alice.id), entries.env["party.member"].search([]))
+
+    def test_register_scope_leaves_out_the_party_groups(self):
+        """Members (and so their points and results) are registered in a branch, never in a party group: the rules
+        of the register, the ledger and the results list the scope without its groups."""
+        officer = self.env["res.users"].browse(self.users["officer_a"].id)
+        self.assertIn(self.group_a1, officer.party_officer_scope_ids)
+        self.assertEqual(officer.party_officer_register_scope_ids, self.branch_a)
+        with self.assertRaises(ValidationError):
+            self._member("Matrix Misplaced", org=self.group_a1)

@@ -1,6 +1,7 @@
 """Formatting of ``read_group`` results for many groups (a province's pivot: ten thousand branches by five
 components, fifty thousand cells)."""
 
+from odoo.models import PREFETCH_MAX
 from odoo.osv import expression
 
 # the field types whose groups are formatted here (dates, many2many and properties are left to Odoo)
@@ -34,6 +35,9 @@ def format_plain_groups(model, rows, groupby):
     for spec, field in zip(groupby, fields_):
         if field.type == "many2one":
             records = model.env[field.comodel_name].browse({row[spec].id for row in rows if row[spec]}).sudo()
+            rec_name = records._fields.get(records._rec_name)
+            if len(records) > PREFETCH_MAX and rec_name and rec_name.store:
+                records.fetch([rec_name.name])  # one query (the prefetch reads a thousand records at a time)
             names[spec] = {record.id: record.display_name for record in records}
     normalized = {}
     for row in rows:
