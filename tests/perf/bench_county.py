@@ -940,9 +940,13 @@ def save_results(args, info, rows, peak_mib, wall_seconds, settings):
     os.makedirs(args.results, exist_ok=True)
     path = os.path.join(args.results, f"county_scale_{info['scale']:g}.json")
     operations = {}
+    earlier = {}
     if os.path.exists(path):
         with open(path, encoding="utf-8") as handle:
-            operations = json.load(handle).get("operations", {})
+            earlier = json.load(handle)
+        operations = earlier.get("operations", {})
+    # a partial run (--only) keeps the peak memory of the fuller run it is merged with
+    peak_mib = max(peak_mib, earlier.get("peak_rss_mib") or 0)
     for operation, size, seconds, queries, _target, met, note in rows:
         operations[operation] = {"size": size, "seconds": round(seconds, 4), "queries": queries, "met": met,
                                  "note": note}
