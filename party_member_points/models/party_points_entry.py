@@ -306,10 +306,11 @@ class PartyPointsEntry(models.Model):
             return True
         if not user.has_group("party_member_points.group_party_leader"):
             return None
-        scope = set(user.party_officer_scope_ids.ids)
-        # entries carry the branch of their member (the party group is its child): a party group run by the user,
-        # or the user's own member record, outside the scope would be missed
-        if any(org.kind == "group" and org.parent_id.id not in scope for org in user.party_officer_organization_ids):
+        # the organization term of the officers' rule, whose other term is the groups led outside the scope
+        scope = set(user.party_officer_register_scope_ids.ids)
+        # entries carry the branch of their member (the party group is its child): a party group led by the user
+        # outside the scope, or the user's own member record outside it, would be missed
+        if user.party_led_group_ids:
             return None
         if any(member.organization_id.id not in scope for member in user.party_own_member_ids):
             return None

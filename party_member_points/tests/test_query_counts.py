@@ -204,6 +204,8 @@ class TestLedgerAggregates(PartyPointsCase):
                 self.assertEqual(from_summary, from_entries, f"{user.login}: {groupby}")
         self.assertIsNone(self.Entry.with_user(self.user_member)._summary_scope(),
                           "a member sees their own entries: grouped from the entries")
+        self.assertIsNone(self.Entry.with_user(self.user_leader)._summary_scope(),
+                          "a party group leader sees the group's entries, which the summary does not tell apart")
 
     def test_group_formatting_as_odoo(self):
         """The pivot's groups are formatted in one go (names read once per model, domains extended without being
