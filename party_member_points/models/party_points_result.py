@@ -2,6 +2,7 @@ import logging
 import time
 from collections import Counter
 from datetime import date
+from operator import itemgetter
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
@@ -11,7 +12,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.clock import party_today
-from ..tools.bulk import add_followers, column_kind, copy_rows, insert_unnest, log_notes, no_cyclic_gc, update_rows
+from ..tools.bulk import (add_followers, changed_rows, column_kind, copy_rows, insert_unnest, log_notes, no_cyclic_gc,
+                          update_rows)
 from .party_points_logic import (
     GRADES,
     assign_stars,
@@ -443,13 +445,13 @@ class PartyPointsResult(models.Model):
             SELECT id, member_id, organization_id, company_id, scheme_id, COALESCE(total, 0.0),
                    COALESCE(graded, FALSE), COALESCE(core_ok, FALSE), COALESCE(veto, FALSE), grade,
                    rank_branch, rank_overall, branch_size, COALESCE(top_ten, FALSE), COALESCE(bottom_ten, FALSE),
-                   COALESCE(stars, 0), COALESCE(honour, FALSE)
+                   COALESCE(stars, 0), COALESCE(honour, FALSE), star_rating
               FROM party_points_result
              WHERE year = %s
         """, year))
         keys = ("id", "member_id", "organization_id", "company_id", "scheme_id", "total", "graded", "core_ok", "veto",
                 "grade", "old_rank_branch", "old_rank_overall", "old_branch_size", "old_top_ten", "old_bottom_ten",
-                "old_stars", "old_honour")
+                "old_stars", "old_honour", "old_star_rating")
         computed = set(member_ids)
         return [dict(zip(keys, row)) for row in self.env.cr.fetchall() if row[1] not in computed]
 
@@ -580,8 +582,16 @@ class PartyPointsResult(models.Model):
                            year, [row["member_id"] for row in new]))
             created = dict(cr.fetchall())
         stamp = {"write_uid": uid, "write_date": now}
-        update_rows(cr, self._table, self._year_columns(("state",) + self._YEAR_COLUMNS), existing, stamp)
-        update_rows(cr, self._table, self._year_columns(self._OTHER_COLUMNS), others, stamp)
+        columns = self._year_columns(("state",) + self._YEAR_COLUMNS)
+        if not final:  # results made final all change (their state); a recomputation mostly finds the same figures
+            existing = changed_rows(cr, self._table, columns, existing, where=SQL("year = %s", year))
+        update_rows(cr, self._table, columns, existing, stamp)
+        # the other results of the year whose ranks or stars moved (one member recomputed moves a few of them):
+        # compared with the values read by _year_others, no query
+        new_values = itemgetter(*self._OTHER_COLUMNS)
+        old_values = itemgetter(*(f"old_{name}" for name in self._OTHER_COLUMNS))
+        moved = [row for row in others if new_values(row) != old_values(row)]
+        update_rows(cr, self._table, self._year_columns(self._OTHER_COLUMNS), moved, stamp)
         self.invalidate_model()
         self.env["party.points.result.line"].invalidate_model()
         self.env["party.member"].invalidate_model(["points_result_ids"])

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class ResUsers(models.Model):
@@ -52,15 +53,23 @@ class ResUsers(models.Model):
     @api.depends_context("uid")
     def _compute_party_officer_scope_ids(self):
         Organization = self.env["party.organization"].sudo().with_context(active_test=False)
+        Organization.flush_model(["parent_path", "kind"])
         for user in self:
             runs = user.party_officer_organization_ids
-            # kind and parent read with the search (one query): the register scope and the led groups need them
-            scope = (Organization.search_fetch([("id", "child_of", runs.ids)], ["kind", "parent_id"]) if runs
-                     else Organization)
-            user.party_officer_scope_ids = scope
-            user.party_officer_register_scope_ids = scope.filtered(lambda org: org.kind != "group")
+            rows = []
+            if runs:
+                # the subtrees of the organizations run, with their kinds, as plain values in one query: a province
+                # committee's scope has thirty thousand organizations, a record each cost a tenth of a second on
+                # every request of the committee (the record rules read these fields)
+                rows = self.env.execute_query(SQL(
+                    "SELECT id, kind FROM party_organization WHERE parent_path LIKE ANY(%s) ORDER BY id",
+                    [f"{path}%" for path in runs.mapped("parent_path") if path]))
+            scope = {org_id for org_id, _kind in rows}
+            user.party_officer_scope_ids = Organization.browse([org_id for org_id, _kind in rows])
+            user.party_officer_register_scope_ids = Organization.browse(
+                [org_id for org_id, kind in rows if kind != "group"])
             user.party_led_group_ids = runs.filtered(
-                lambda org, scope=scope: org.kind == "group" and org.parent_id not in scope)
+                lambda org, scope=scope: org.kind == "group" and org.parent_id.id not in scope)
 
     @api.depends_context("uid")
     def _compute_party_own_member_ids(self):

@@ -63,6 +63,29 @@ class TestPointsResults(PartyPointsCase):
         self.assertEqual(lines.mapped("points"), [10.0, 20.0, 69.0])
         self.assertEqual(lines[0].percent, 100.0)
 
+    def test_recomputation_writes_only_what_moved(self):
+        """Results computed again are rewritten only where a figure changed: the others keep who last updated them
+        (Last Updated by), and one member recomputed rewrites the ranks of the members it passed, not the year."""
+        a, b, c = (self._member(name, org=self.seven) for name in ("Same A", "Same B", "Same C"))
+        self._give(a, 90)
+        self._give(b, 70)
+        self._give(c, 50)
+        self.Result._compute_year(self.YEAR, a | b | c)
+        admin = self.env.user
+        officer = self.Result.with_user(self.user_secretary).sudo()  # the recomputation stamps its user
+        officer._compute_year(self.YEAR, a | b | c)
+        self.env.invalidate_all()
+        self.assertEqual([self._result(m).write_uid for m in (a, b, c)], [admin] * 3,
+                         "the same figures: nothing rewritten")
+        self._post(c, self.r_big, day=date(self.YEAR, 7, 1), points=30.0)  # C (80) passes B (70)
+        officer._compute_year(self.YEAR, c)
+        self.env.invalidate_all()
+        self.assertEqual([self._result(m).rank_branch for m in (a, b, c)], [1, 3, 2])
+        self.assertEqual([self._result(m).write_uid for m in (a, b, c)],
+                         [admin, self.user_secretary, self.user_secretary],
+                         "C's figures and B's rank moved; A's result is as it was")
+        self.assertEqual(self._result(c).total, 80)
+
     def test_grades_ranks_and_ties(self):
         a, b, c, d = (self._member(name, org=self.seven) for name in ("A", "B", "C", "D"))
         self._give(a, 80)
