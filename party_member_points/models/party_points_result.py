@@ -308,14 +308,17 @@ class PartyPointsResult(models.Model):
                 rows.append(self._year_row(fact, settings[scheme.id], year, ledger.get(member_id, {}), texts))
                 if count in marks:
                     progress.members(count)
-            others = self._year_others(year, todo)
-            self._year_rank(rows + others)
-            self._year_top_ten_clean_basic(year, rows + others)
             branch_ids = set(organizations.ids)
+            # some members recomputed: the other results are read whole in their branches only
+            others, outside = self._year_others(
+                year, todo, branch_ids=None if every_member else branch_ids,
+                company_ids={row["company_id"] for row in rows})
+            outside_moved = self._year_rank(rows + others, outside)
+            self._year_top_ten_clean_basic(year, rows + others)
             self._year_stars(rows + [row for row in others if row["organization_id"] in branch_ids],
                              {scheme.id: scheme for scheme in schemes.values()})
             progress.phase("ranked and starred")
-            created = self._year_store(year, rows, others, final)
+            created = self._year_store(year, rows, others, final, outside_moved)
             progress.phase("written")
         result_ids = {m: facts[m]["result_id"] or created[m] for m in todo}
         if final:
@@ -438,34 +441,63 @@ class PartyPointsResult(models.Model):
     _RANK_FIELDS = ("rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten")
 
     @api.model
-    def _year_others(self, year, member_ids):
+    def _year_others(self, year, member_ids, branch_ids=None, company_ids=None):
         """The results of ``year`` that are not recomputed (final ones, other members): they are ranked with the
-        computed ones. One query."""
-        self.env.cr.execute(SQL("""
+        computed ones. Returns ``(others, outside)``.
+
+        ``others`` are the whole rows (dicts) of these results; with ``branch_ids`` (some members recomputed),
+        only those of these branches, whose ranks, top and bottom 10 % and stars move with the computed ones.
+        ``outside`` are then the other results of the ``company_ids`` as ``(id, company id, total, overall
+        rank)``: only their overall rank can move (a member recomputed in a province would otherwise read and rank
+        every result of the year, hundreds of thousands of rows, field by field). Two queries at most."""
+        cr = self.env.cr
+        computed = set(member_ids)
+        cr.execute(SQL("""
             SELECT id, member_id, organization_id, company_id, scheme_id, COALESCE(total, 0.0),
                    COALESCE(graded, FALSE), COALESCE(core_ok, FALSE), COALESCE(veto, FALSE), grade,
                    rank_branch, rank_overall, branch_size, COALESCE(top_ten, FALSE), COALESCE(bottom_ten, FALSE),
                    COALESCE(stars, 0), COALESCE(honour, FALSE), star_rating
               FROM party_points_result
-             WHERE year = %s
-        """, year))
+             WHERE year = %s %s
+        """, year, SQL() if branch_ids is None else SQL("AND organization_id = ANY(%s)", sorted(branch_ids))))
         keys = ("id", "member_id", "organization_id", "company_id", "scheme_id", "total", "graded", "core_ok", "veto",
                 "grade", "old_rank_branch", "old_rank_overall", "old_branch_size", "old_top_ten", "old_bottom_ten",
                 "old_stars", "old_honour", "old_star_rating")
-        computed = set(member_ids)
-        return [dict(zip(keys, row)) for row in self.env.cr.fetchall() if row[1] not in computed]
+        others = [dict(zip(keys, row)) for row in cr.fetchall() if row[1] not in computed]
+        if branch_ids is None:
+            return others, []
+        companies = {company_id for company_id in company_ids if company_id}
+        cr.execute(SQL("""
+            SELECT id, member_id, company_id, COALESCE(total, 0.0), rank_overall
+              FROM party_points_result
+             WHERE year = %s AND (company_id = ANY(%s) OR (%s AND company_id IS NULL))
+               AND (organization_id IS NULL OR NOT organization_id = ANY(%s))
+        """, year, sorted(companies), None in company_ids or False in company_ids, sorted(branch_ids)))
+        outside = [(row[0], row[2], row[3], row[4]) for row in cr.fetchall() if row[1] not in computed]
+        return others, outside
 
     @api.model
-    def _year_rank(self, rows):
+    def _year_rank(self, rows, outside=()):
         """Set the ranks of all the results of a year (``rows``): in the branch and overall (per company),
         standard competition ranking of the totals, highest first; the branch size; the top and bottom 10 % of
-        each branch (at least one member each, no bottom in a branch of one)."""
+        each branch (at least one member each, no bottom in a branch of one).
+
+        ``outside``: ``(id, company id, total, overall rank)`` of the other results of the companies of ``rows``
+        (see :meth:`_year_others`), ranked overall with them. Returns those whose overall rank moved, as
+        ``{"id": id, "rank_overall": rank}``."""
+        outside_ranks = {}
         for key, field in (("organization_id", "rank_branch"), ("company_id", "rank_overall")):
             partitions = {}
             for index, row in enumerate(rows):
                 partitions.setdefault(row[key], {})[index] = row["total"]
+            if field == "rank_overall":
+                for index, (_id, company_id, total, _rank) in enumerate(outside):
+                    partitions.setdefault(company_id, {})[-1 - index] = total
             for totals in partitions.values():
                 for index, rank in competition_ranks(totals).items():
+                    if index < 0:
+                        outside_ranks[-1 - index] = rank
+                        continue
                     rows[index][field] = rank
                     if field == "rank_branch":
                         rows[index]["branch_size"] = len(totals)
@@ -474,6 +506,9 @@ class PartyPointsResult(models.Model):
             tenth = max((size + 9) // 10, 1)
             row["top_ten"] = row["rank_branch"] <= tenth
             row["bottom_ten"] = row["rank_branch"] > size - tenth and size > 1
+        return [{"id": result_id, "rank_overall": outside_ranks[index]}
+                for index, (result_id, _company_id, _total, rank) in enumerate(outside)
+                if outside_ranks[index] != rank]
 
     @api.model
     def _year_top_ten_clean_basic(self, year, rows):
@@ -546,11 +581,11 @@ class PartyPointsResult(models.Model):
         return {name: column_kind(self._fields[name]) for name in names}
 
     @api.model
-    def _year_store(self, year, rows, others, final=False):
+    def _year_store(self, year, rows, others, final=False, outside_moved=()):
         """Write the computed ``rows`` (made ``final`` if asked) and what moved in the ``others`` (ranks, and
-        stars in the branches concerned): one COPY for the new results, one UPDATE for the recomputed ones, one
-        UPDATE for the others (both skip the rows whose values are unchanged). Returns ``{member id: new result
-        id}``.
+        stars in the branches concerned) and ``outside_moved`` (overall ranks in other branches, see
+        :meth:`_year_rank`): one COPY for the new results, one UPDATE for the recomputed ones that changed, one for
+        the others that moved and one for the overall ranks. Returns ``{member id: new result id}``.
 
         Written in SQL because a county has tens of thousands of results; the ORM cache of the results is
         invalidated afterwards. Provisional figures change whenever the ledger does, so they are not tracked
@@ -592,6 +627,7 @@ class PartyPointsResult(models.Model):
         old_values = itemgetter(*(f"old_{name}" for name in self._OTHER_COLUMNS))
         moved = [row for row in others if new_values(row) != old_values(row)]
         update_rows(cr, self._table, self._year_columns(self._OTHER_COLUMNS), moved, stamp)
+        update_rows(cr, self._table, self._year_columns(("rank_overall",)), list(outside_moved), stamp)
         self.invalidate_model()
         self.env["party.points.result.line"].invalidate_model()
         self.env["party.member"].invalidate_model(["points_result_ids"])

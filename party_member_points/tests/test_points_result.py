@@ -67,24 +67,33 @@ class TestPointsResults(PartyPointsCase):
         """Results computed again are rewritten only where a figure changed: the others keep who last updated them
         (Last Updated by), and one member recomputed rewrites the ranks of the members it passed, not the year."""
         a, b, c = (self._member(name, org=self.seven) for name in ("Same A", "Same B", "Same C"))
-        self._give(a, 90)
-        self._give(b, 70)
-        self._give(c, 50)
-        self.Result._compute_year(self.YEAR, a | b | c)
+        self.other_branch.points_scheme_id = self.scheme
+        d, e = (self._member(name, org=self.other_branch) for name in ("Other D", "Other E"))
+        for member, total in ((a, 90), (b, 70), (c, 50), (d, 75), (e, 95)):
+            self._give(member, total)
+        self.Result._compute_year(self.YEAR, a | b | c | d | e)
         admin = self.env.user
         officer = self.Result.with_user(self.user_secretary).sudo()  # the recomputation stamps its user
         officer._compute_year(self.YEAR, a | b | c)
         self.env.invalidate_all()
-        self.assertEqual([self._result(m).write_uid for m in (a, b, c)], [admin] * 3,
+        self.assertEqual([self._result(m).write_uid for m in (a, b, c, d, e)], [admin] * 5,
                          "the same figures: nothing rewritten")
-        self._post(c, self.r_big, day=date(self.YEAR, 7, 1), points=30.0)  # C (80) passes B (70)
+        self.assertEqual([self._result(m).rank_overall for m in (e, a, d, b, c)], [1, 2, 3, 4, 5])
+        self._post(c, self.r_big, day=date(self.YEAR, 7, 1), points=30.0)  # C (80) passes B (70) and D (75)
         officer._compute_year(self.YEAR, c)
         self.env.invalidate_all()
         self.assertEqual([self._result(m).rank_branch for m in (a, b, c)], [1, 3, 2])
-        self.assertEqual([self._result(m).write_uid for m in (a, b, c)],
-                         [admin, self.user_secretary, self.user_secretary],
-                         "C's figures and B's rank moved; A's result is as it was")
+        self.assertEqual([self._result(m).rank_overall for m in (e, a, c, d, b)], [1, 2, 3, 4, 5],
+                         "the overall ranks of the other branch follow")
+        self.assertEqual([self._result(m).rank_branch for m in (e, d)], [1, 2])
+        self.assertEqual([self._result(m).write_uid for m in (a, b, c, d, e)],
+                         [admin, self.user_secretary, self.user_secretary, self.user_secretary, admin],
+                         "C's figures, B's ranks and D's overall rank moved; A's and E's results are as they were")
         self.assertEqual(self._result(c).total, 80)
+        # the same ranks as computing the whole year again
+        self.Result._compute_year(self.YEAR, a | b | c | d | e)
+        self.env.invalidate_all()
+        self.assertEqual([self._result(m).rank_overall for m in (e, a, c, d, b)], [1, 2, 3, 4, 5])
 
     def test_grades_ranks_and_ties(self):
         a, b, c, d = (self._member(name, org=self.seven) for name in ("A", "B", "C", "D"))
