@@ -93,6 +93,14 @@ class PartyOrganization(models.Model):
         for org in self:
             org.display_name = org.name
 
+    def _party_display_names(self):
+        """``{id: display name}`` of the organizations as plain values, as :meth:`_compute_display_name` names
+        them (the complete name, or the name alone with ``hierarchical_naming=False``): the pivot of a province
+        committee names ten thousand branches at once (see ``tools.read_group.format_plain_groups``)."""
+        field = "complete_name" if self.env.context.get("hierarchical_naming", True) else "name"
+        self.fetch([field])
+        return {org_id: name or "" for org_id, name in zip(self.ids, self.mapped(field))}
+
     def _compute_member_count(self):
         """Count normal members of each organization and of its whole subtree in two grouped queries."""
         direct = dict(self.env["party.member"]._read_group(

@@ -30,7 +30,8 @@ class ResUsers(models.Model):
              "rules use this plain list of ids: PostgreSQL then finds an officer's records through the indexes "
              "instead of testing a sub-query on every row.")
     party_officer_register_scope_ids = fields.Many2many(
-        "party.organization", compute="_compute_party_officer_scope_ids", string="Organizations in Scope (Register)",
+        "party.organization", compute="_compute_party_officer_register_scope_ids",
+        string="Organizations in Scope (Register)",
         context={"active_test": False},
         help="The organizations in scope without their party groups: where members are registered (a member belongs "
              "to a branch or a committee, never to a party group), so where their points and results are posted. "
@@ -38,7 +39,7 @@ class ResUsers(models.Model):
              "branch's records from the branch alone, not from the branch and its groups as if they had records of "
              "their own, and reads them through the organization's index.")
     party_led_group_ids = fields.Many2many(
-        "party.organization", compute="_compute_party_officer_scope_ids", string="Party Groups Led Outside Scope",
+        "party.organization", compute="_compute_party_led_group_ids", string="Party Groups Led Outside Scope",
         context={"active_test": False},
         help="Party groups the user leads whose branch is not in the user's scope (a group leader who does not run "
              "the branch). Records carry the branch of their member and the party group apart: record rules give "
@@ -50,26 +51,42 @@ class ResUsers(models.Model):
         help="Party member records linked to the user (archived ones included), for the record rules of the "
              "records members see as their own.")
 
+    def _party_scope_rows(self, register=False):
+        """Ids of the organizations the user runs and of everything below them (archived ones included), without
+        the party groups when ``register``: plain values read in one query. A province committee's scope has
+        thirty thousand organizations: a record each cost a tenth of a second on every request of the committee
+        (the record rules read these fields), so each field is computed only when a rule asks for it."""
+        self.ensure_one()
+        runs = self.party_officer_organization_ids
+        paths = [f"{path}%" for path in runs.sudo().mapped("parent_path") if path]
+        if not paths:
+            return []
+        self.env["party.organization"].flush_model(["parent_path", "kind"])
+        return [org_id for (org_id,) in self.env.execute_query(SQL(
+            "SELECT id FROM party_organization WHERE parent_path LIKE ANY(%s) %s ORDER BY id",
+            paths, SQL("AND kind != 'group'") if register else SQL()))]
+
     @api.depends_context("uid")
     def _compute_party_officer_scope_ids(self):
         Organization = self.env["party.organization"].sudo().with_context(active_test=False)
-        Organization.flush_model(["parent_path", "kind"])
         for user in self:
-            runs = user.party_officer_organization_ids
-            rows = []
-            if runs:
-                # the subtrees of the organizations run, with their kinds, as plain values in one query: a province
-                # committee's scope has thirty thousand organizations, a record each cost a tenth of a second on
-                # every request of the committee (the record rules read these fields)
-                rows = self.env.execute_query(SQL(
-                    "SELECT id, kind FROM party_organization WHERE parent_path LIKE ANY(%s) ORDER BY id",
-                    [f"{path}%" for path in runs.mapped("parent_path") if path]))
-            scope = {org_id for org_id, _kind in rows}
-            user.party_officer_scope_ids = Organization.browse([org_id for org_id, _kind in rows])
-            user.party_officer_register_scope_ids = Organization.browse(
-                [org_id for org_id, kind in rows if kind != "group"])
+            user.party_officer_scope_ids = Organization.browse(user._party_scope_rows())
+
+    @api.depends_context("uid")
+    def _compute_party_officer_register_scope_ids(self):
+        Organization = self.env["party.organization"].sudo().with_context(active_test=False)
+        for user in self:
+            user.party_officer_register_scope_ids = Organization.browse(user._party_scope_rows(register=True))
+
+    @api.depends_context("uid")
+    def _compute_party_led_group_ids(self):
+        for user in self:
+            runs = user.party_officer_organization_ids.sudo()
+            paths = [path for path in runs.mapped("parent_path") if path]
+            # a party group whose branch is not under an organization the user runs
             user.party_led_group_ids = runs.filtered(
-                lambda org, scope=scope: org.kind == "group" and org.parent_id.id not in scope)
+                lambda org, paths=paths: org.kind == "group"
+                and not any((org.parent_id.parent_path or "").startswith(path) for path in paths))
 
     @api.depends_context("uid")
     def _compute_party_own_member_ids(self):

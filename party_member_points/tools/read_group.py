@@ -38,7 +38,10 @@ def format_plain_groups(model, rows, groupby):
             rec_name = records._fields.get(records._rec_name)
             if len(records) > PREFETCH_MAX and rec_name and rec_name.store:
                 records.fetch([rec_name.name])  # one query (the prefetch reads a thousand records at a time)
-            names[spec] = {record.id: record.display_name for record in records}
+            # a model may give its display names as plain values: computing ``display_name`` assigns it record by
+            # record (about 50 µs each: half a second for a province's ten thousand branches)
+            plain_names = getattr(records, "_party_display_names", None)
+            names[spec] = plain_names() if plain_names else {record.id: record.display_name for record in records}
     normalized = {}
     for row in rows:
         domain = row["__domain"]
