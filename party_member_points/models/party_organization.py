@@ -99,7 +99,7 @@ class PartyOrganization(models.Model):
         committee names ten thousand branches at once (see ``tools.read_group.format_plain_groups``)."""
         field = "complete_name" if self.env.context.get("hierarchical_naming", True) else "name"
         self.fetch([field])
-        return {org_id: name or "" for org_id, name in zip(self.ids, self.mapped(field))}
+        return {org_id: name or "" for org_id, name in zip(self._ids, self.mapped(field))}
 
     def _compute_member_count(self):
         """Count normal members of each organization and of its whole subtree in two grouped queries."""

@@ -6,7 +6,6 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.models import PREFETCH_MAX
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -239,11 +238,10 @@ class PartyPointsEntry(models.Model):
                 comodel = self.env[field.comodel_name].sudo().with_context(active_test=False)
                 ids = list({row[index].id for row in rows if row[index]})
                 rec_name = comodel._fields.get(comodel._rec_name)
-                if rec_name and rec_name.store and len(ids) > PREFETCH_MAX:
-                    # sorted and named in one query (the groups are named next, see format_plain_groups)
-                    ordered = comodel.search_fetch([("id", "in", ids)], [rec_name.name])
-                else:
-                    ordered = comodel.browse(ids).sorted()
+                # sorted as ``sorted()`` does (a search in the model's order) and, when the name is stored, named in
+                # the same query: the groups are named next (see format_plain_groups)
+                ordered = comodel.search_fetch([("id", "in", ids)], [rec_name.name] if rec_name and rec_name.store
+                                               else [])
                 ranks[index] = {record_id: position for position, record_id in enumerate(ordered.ids)}
         booleans = {index for index, spec in enumerate(groupby) if self._fields[spec.split(":")[0]].type == "boolean"}
 

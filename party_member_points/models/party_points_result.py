@@ -627,7 +627,7 @@ class PartyPointsResult(models.Model):
         old_values = itemgetter(*(f"old_{name}" for name in self._OTHER_COLUMNS))
         moved = [row for row in others if new_values(row) != old_values(row)]
         update_rows(cr, self._table, self._year_columns(self._OTHER_COLUMNS), moved, stamp)
-        update_rows(cr, self._table, self._year_columns(("rank_overall",)), list(outside_moved), stamp)
+        update_rows(cr, self._table, self._year_columns(("rank_overall",)), outside_moved, stamp)
         self.invalidate_model()
         self.env["party.points.result.line"].invalidate_model()
         self.env["party.member"].invalidate_model(["points_result_ids"])

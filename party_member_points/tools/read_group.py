@@ -35,13 +35,16 @@ def format_plain_groups(model, rows, groupby):
     for spec, field in zip(groupby, fields_):
         if field.type == "many2one":
             records = model.env[field.comodel_name].browse({row[spec].id for row in rows if row[spec]}).sudo()
-            rec_name = records._fields.get(records._rec_name)
-            if len(records) > PREFETCH_MAX and rec_name and rec_name.store:
-                records.fetch([rec_name.name])  # one query (the prefetch reads a thousand records at a time)
             # a model may give its display names as plain values: computing ``display_name`` assigns it record by
             # record (about 50 µs each: half a second for a province's ten thousand branches)
             plain_names = getattr(records, "_party_display_names", None)
-            names[spec] = plain_names() if plain_names else {record.id: record.display_name for record in records}
+            if plain_names:
+                names[spec] = plain_names()
+                continue
+            rec_name = records._fields.get(records._rec_name)
+            if len(records) > PREFETCH_MAX and rec_name and rec_name.store:
+                records.fetch([rec_name.name])  # one query (the prefetch reads a thousand records at a time)
+            names[spec] = {record.id: record.display_name for record in records}
     normalized = {}
     for row in rows:
         domain = row["__domain"]
