@@ -60,6 +60,10 @@
             "party_member_points/static/src/statusbar_window/*",
             "party_member_points/static/src/evidence/*",
         ],
+        # the pivot views are loaded on first use (as hr's and crm's own pivot views)
+        "web.assets_backend_lazy": [
+            "party_member_points/static/src/hr_pivot/*",
+        ],
         "portal.assets_chatter_style": [
             "party_member_points/static/src/portal/portal_chatter.scss",
         ],

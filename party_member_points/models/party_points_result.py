@@ -310,10 +310,10 @@ class PartyPointsResult(models.Model):
                     progress.members(count)
             branch_ids = set(organizations.ids)
             # some members recomputed: the other results are read whole in their branches only
-            others, outside = self._year_others(
-                year, todo, branch_ids=None if every_member else branch_ids,
-                company_ids={row["company_id"] for row in rows})
-            outside_moved = self._year_rank(rows + others, outside)
+            others = self._year_others(year, todo, branch_ids=None if every_member else branch_ids)
+            self._year_rank(rows + others)
+            # some members recomputed: overall, they are ranked with the rest of their companies in SQL
+            outside_moved = () if every_member else self._year_rank_overall(year, rows + others, branch_ids, todo)
             self._year_top_ten_clean_basic(year, rows + others)
             self._year_stars(rows + [row for row in others if row["organization_id"] in branch_ids],
                              {scheme.id: scheme for scheme in schemes.values()})
@@ -441,15 +441,11 @@ class PartyPointsResult(models.Model):
     _RANK_FIELDS = ("rank_branch", "rank_overall", "branch_size", "top_ten", "bottom_ten")
 
     @api.model
-    def _year_others(self, year, member_ids, branch_ids=None, company_ids=None):
+    def _year_others(self, year, member_ids, branch_ids=None):
         """The results of ``year`` that are not recomputed (final ones, other members): they are ranked with the
-        computed ones. Returns ``(others, outside)``.
-
-        ``others`` are the whole rows (dicts) of these results; with ``branch_ids`` (some members recomputed),
-        only those of these branches, whose ranks, top and bottom 10 % and stars move with the computed ones.
-        ``outside`` are then the other results of the ``company_ids`` as ``(id, company id, total, overall
-        rank)``: only their overall rank can move (a member recomputed in a province would otherwise read and rank
-        every result of the year, hundreds of thousands of rows, field by field). Two queries at most."""
+        computed ones. Returns the whole rows (dicts) of these results; with ``branch_ids`` (some members
+        recomputed), only those of these branches, whose ranks, top and bottom 10 % and stars move with the
+        computed ones (the overall ranks of the other branches: see :meth:`_year_rank_overall`). One query."""
         cr = self.env.cr
         computed = set(member_ids)
         cr.execute(SQL("""
@@ -463,41 +459,19 @@ class PartyPointsResult(models.Model):
         keys = ("id", "member_id", "organization_id", "company_id", "scheme_id", "total", "graded", "core_ok", "veto",
                 "grade", "old_rank_branch", "old_rank_overall", "old_branch_size", "old_top_ten", "old_bottom_ten",
                 "old_stars", "old_honour", "old_star_rating")
-        others = [dict(zip(keys, row)) for row in cr.fetchall() if row[1] not in computed]
-        if branch_ids is None:
-            return others, []
-        companies = {company_id for company_id in company_ids if company_id}
-        cr.execute(SQL("""
-            SELECT id, member_id, company_id, COALESCE(total, 0.0), rank_overall
-              FROM party_points_result
-             WHERE year = %s AND (company_id = ANY(%s) OR (%s AND company_id IS NULL))
-               AND (organization_id IS NULL OR NOT organization_id = ANY(%s))
-        """, year, sorted(companies), None in company_ids or False in company_ids, sorted(branch_ids)))
-        outside = [(row[0], row[2], row[3], row[4]) for row in cr.fetchall() if row[1] not in computed]
-        return others, outside
+        return [dict(zip(keys, row)) for row in cr.fetchall() if row[1] not in computed]
 
     @api.model
-    def _year_rank(self, rows, outside=()):
+    def _year_rank(self, rows):
         """Set the ranks of all the results of a year (``rows``): in the branch and overall (per company),
         standard competition ranking of the totals, highest first; the branch size; the top and bottom 10 % of
-        each branch (at least one member each, no bottom in a branch of one).
-
-        ``outside``: ``(id, company id, total, overall rank)`` of the other results of the companies of ``rows``
-        (see :meth:`_year_others`), ranked overall with them. Returns those whose overall rank moved, as
-        ``{"id": id, "rank_overall": rank}``."""
-        outside_ranks = {}
+        each branch (at least one member each, no bottom in a branch of one)."""
         for key, field in (("organization_id", "rank_branch"), ("company_id", "rank_overall")):
             partitions = {}
             for index, row in enumerate(rows):
                 partitions.setdefault(row[key], {})[index] = row["total"]
-            if field == "rank_overall":
-                for index, (_id, company_id, total, _rank) in enumerate(outside):
-                    partitions.setdefault(company_id, {})[-1 - index] = total
             for totals in partitions.values():
                 for index, rank in competition_ranks(totals).items():
-                    if index < 0:
-                        outside_ranks[-1 - index] = rank
-                        continue
                     rows[index][field] = rank
                     if field == "rank_branch":
                         rows[index]["branch_size"] = len(totals)
@@ -506,9 +480,47 @@ class PartyPointsResult(models.Model):
             tenth = max((size + 9) // 10, 1)
             row["top_ten"] = row["rank_branch"] <= tenth
             row["bottom_ten"] = row["rank_branch"] > size - tenth and size > 1
-        return [{"id": result_id, "rank_overall": outside_ranks[index]}
-                for index, (result_id, _company_id, _total, rank) in enumerate(outside)
-                if outside_ranks[index] != rank]
+        return rows
+
+    @api.model
+    def _year_rank_overall(self, year, rows, branch_ids, member_ids):
+        """Some members recomputed (``member_ids``, in the branches ``branch_ids``, whose results are ``rows``):
+        the overall rank of ``rows`` among every result of their companies, and the overall ranks that this moves
+        in the other branches, returned as ``{"id": id, "rank_overall": rank}``.
+
+        The same standard competition ranking as :meth:`_year_rank`, computed by PostgreSQL: the other results of
+        the companies (a province has hundreds of thousands) are ranked where they are stored, with the totals of
+        ``rows``, and only the ranks of ``rows`` and the ranks that moved come back. Every overall rank of the
+        companies is ranked again, so that a rank left behind by a deleted result is put right too. One query."""
+        if not rows:
+            return []
+        companies = [row["company_id"] or None for row in rows]
+        self.env.cr.execute(SQL("""
+            WITH ranked AS (
+                SELECT id, key, rank_overall,
+                       rank() OVER (PARTITION BY company_id ORDER BY total DESC) AS rank
+                  FROM (SELECT r.id, NULL::int AS key, r.company_id, COALESCE(r.total, 0.0)::float8 AS total,
+                               r.rank_overall
+                          FROM party_points_result r
+                         WHERE r.year = %(year)s
+                           AND (r.company_id = ANY(%(companies)s) OR (%(none)s AND r.company_id IS NULL))
+                           AND (r.organization_id IS NULL OR NOT r.organization_id = ANY(%(branches)s))
+                           AND NOT r.member_id = ANY(%(members)s)
+                        UNION ALL
+                        SELECT NULL, key, company_id, total, NULL
+                          FROM unnest(%(keys)s::int[], %(companies)s::int[], %(totals)s::float8[])
+                               AS mine(key, company_id, total)) every_result
+            )
+            SELECT id, key, rank FROM ranked WHERE key IS NOT NULL OR rank_overall IS DISTINCT FROM rank
+        """, year=year, companies=companies, none=None in companies, branches=sorted(branch_ids),
+            members=list(member_ids), keys=list(range(len(rows))), totals=[float(row["total"]) for row in rows]))
+        moved = []
+        for result_id, key, rank in self.env.cr.fetchall():
+            if key is None:
+                moved.append({"id": result_id, "rank_overall": rank})
+            else:
+                rows[key]["rank_overall"] = rank
+        return moved
 
     @api.model
     def _year_top_ten_clean_basic(self, year, rows):
@@ -584,8 +596,8 @@ class PartyPointsResult(models.Model):
     def _year_store(self, year, rows, others, final=False, outside_moved=()):
         """Write the computed ``rows`` (made ``final`` if asked) and what moved in the ``others`` (ranks, and
         stars in the branches concerned) and ``outside_moved`` (overall ranks in other branches, see
-        :meth:`_year_rank`): one COPY for the new results, one UPDATE for the recomputed ones that changed, one for
-        the others that moved and one for the overall ranks. Returns ``{member id: new result id}``.
+        :meth:`_year_rank_overall`): one COPY for the new results, one UPDATE for the recomputed ones that
+        changed, one for the others that moved and one for the overall ranks. Returns ``{member id: new result id}``.
 
         Written in SQL because a county has tens of thousands of results; the ORM cache of the results is
         invalidated afterwards. Provisional figures change whenever the ledger does, so they are not tracked

@@ -1,6 +1,7 @@
 import io
 import json
 import logging
+from urllib.parse import unquote
 
 from PIL import Image
 
@@ -322,6 +323,37 @@ class TestHrPerformanceExport(HttpCase):
         self.assertIn("%E5%90%84%E9%83%A8%E9%97%A8%E5%85%9A%E5%91%98%E8%A1%A8%E7%8E%B0.xlsx", disposition)
         self.assertNotIn("party.hr.performance.report", disposition)
         self.assertTrue(response.content.startswith(b"PK"), "an XLSX file")
+
+    def test_pivot_download_names_its_years(self):
+        """The download says which years it covers (the pivot sends its search; the years are read with HR's own
+        rights); a search that is not valid still downloads, named after the report alone."""
+        if not self.env["res.users"].search([("login", "=", "hr")]):
+            self.skipTest("demo data not loaded")
+        hr = self.env["res.users"].search([("login", "=", "hr")])
+        years = sorted({year for (year,) in self.env["party.hr.performance.report"].with_user(hr)._read_group(
+            [], ["year"]) if year})
+        self.assertTrue(years, "the demo data gives HR results to read")
+        self.authenticate("hr", "hr")
+        data = {
+            "title": "各部门党员表现", "model": "party.hr.performance.report", "measure_count": 1,
+            "origin_count": 1, "col_group_headers": [[{"title": "Total", "width": 1, "height": 1}]],
+            "measure_headers": [{"title": "Points", "is_bold": True}], "origin_headers": [],
+            "rows": [{"title": "Total", "indent": 0, "values": [{"value": 85.69, "is_bold": True}]}],
+        }
+
+        def disposition(domain):
+            response = self.url_open("/web/pivot/export_xlsx", data={
+                "data": json.dumps(dict(data, domain=domain)), "csrf_token": http.Request.csrf_token(self)})
+            self.assertEqual(response.status_code, 200)
+            self.assertTrue(response.content.startswith(b"PK"), "an XLSX file")
+            return unquote(response.headers["Content-Disposition"])
+
+        self.assertIn(f"各部门党员表现 {years[-1]}.xlsx", disposition([["year", "=", years[-1]]]))
+        everything = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+        self.assertIn(f"各部门党员表现 {everything}.xlsx", disposition([]))
+        self.assertIn("各部门党员表现.xlsx", disposition([["year", "=", 1900]]), "no result: no year")
+        for forged in ([["no_such_field", "=", 1]], [["year", "=", "not a year"]], "year = 2025"):
+            self.assertIn("各部门党员表现.xlsx", disposition(forged))
 
     def test_pivot_grades_in_order_and_rounded(self):
         report = self.env["party.hr.performance.report"]
