@@ -12,8 +12,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.clock import party_today
-from ..tools.bulk import (add_followers, changed_rows, column_kind, copy_rows, insert_unnest, log_notes, no_cyclic_gc,
-                          update_rows)
+from ..tools.bulk import (add_followers, changed_rows, column_kind, copy_rows, insert_unnest, local_setting, log_notes,
+                          no_cyclic_gc, update_rows)
 from .party_points_logic import (
     GRADES,
     assign_stars,
@@ -491,31 +491,35 @@ class PartyPointsResult(models.Model):
         The same standard competition ranking as :meth:`_year_rank`, computed by PostgreSQL: the other results of
         the companies (a province has hundreds of thousands) are ranked where they are stored, with the totals of
         ``rows``, and only the ranks of ``rows`` and the ranks that moved come back. Every overall rank of the
-        companies is ranked again, so that a rank left behind by a deleted result is put right too. One query."""
+        companies is ranked again, so that a rank left behind by a deleted result is put right too. One query
+        (with more ``work_mem`` for it alone)."""
         if not rows:
             return []
         companies = [row["company_id"] or None for row in rows]
-        self.env.cr.execute(SQL("""
-            WITH ranked AS (
-                SELECT id, key, rank_overall,
-                       rank() OVER (PARTITION BY company_id ORDER BY total DESC) AS rank
-                  FROM (SELECT r.id, NULL::int AS key, r.company_id, COALESCE(r.total, 0.0)::float8 AS total,
-                               r.rank_overall
-                          FROM party_points_result r
-                         WHERE r.year = %(year)s
-                           AND (r.company_id = ANY(%(companies)s) OR (%(none)s AND r.company_id IS NULL))
-                           AND (r.organization_id IS NULL OR NOT r.organization_id = ANY(%(branches)s))
-                           AND NOT r.member_id = ANY(%(members)s)
-                        UNION ALL
-                        SELECT NULL, key, company_id, total, NULL
-                          FROM unnest(%(keys)s::int[], %(companies)s::int[], %(totals)s::float8[])
-                               AS mine(key, company_id, total)) every_result
-            )
-            SELECT id, key, rank FROM ranked WHERE key IS NOT NULL OR rank_overall IS DISTINCT FROM rank
-        """, year=year, companies=companies, none=None in companies, branches=sorted(branch_ids),
-            members=list(member_ids), keys=list(range(len(rows))), totals=[float(row["total"]) for row in rows]))
+        # a province's half million totals sorted in memory, not in temporary files (0.9 → 0.6 s)
+        with local_setting(self.env.cr, "work_mem", "64MB"):
+            self.env.cr.execute(SQL("""
+                WITH ranked AS (
+                    SELECT id, key, rank_overall,
+                           rank() OVER (PARTITION BY company_id ORDER BY total DESC) AS rank
+                      FROM (SELECT r.id, NULL::int AS key, r.company_id, COALESCE(r.total, 0.0)::float8 AS total,
+                                   r.rank_overall
+                              FROM party_points_result r
+                             WHERE r.year = %(year)s
+                               AND (r.company_id = ANY(%(companies)s) OR (%(none)s AND r.company_id IS NULL))
+                               AND (r.organization_id IS NULL OR NOT r.organization_id = ANY(%(branches)s))
+                               AND NOT r.member_id = ANY(%(members)s)
+                            UNION ALL
+                            SELECT NULL, key, company_id, total, NULL
+                              FROM unnest(%(keys)s::int[], %(companies)s::int[], %(totals)s::float8[])
+                                   AS mine(key, company_id, total)) every_result
+                )
+                SELECT id, key, rank FROM ranked WHERE key IS NOT NULL OR rank_overall IS DISTINCT FROM rank
+            """, year=year, companies=companies, none=None in companies, branches=sorted(branch_ids),
+                members=list(member_ids), keys=list(range(len(rows))), totals=[float(row["total"]) for row in rows]))
+            ranks = self.env.cr.fetchall()
         moved = []
-        for result_id, key, rank in self.env.cr.fetchall():
+        for result_id, key, rank in ranks:
             if key is None:
                 moved.append({"id": result_id, "rank_overall": rank})
             else:
