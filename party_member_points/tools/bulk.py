@@ -139,12 +139,18 @@ def update_rows(cr, table, columns, rows, extra=None):
     copy_rows(cr, f"{table}_staging", {"id": "number", **columns}, rows)
     assignments = [SQL("%s = v.%s", SQL.identifier(name), SQL.identifier(name)) for name in names]
     assignments += [SQL("%s = %s", SQL.identifier(name), value) for name, value in (extra or {}).items()]
-    cr.execute(SQL(
+    query = SQL(
         "UPDATE %s t SET %s FROM %s v WHERE t.id = v.id AND (%s) IS DISTINCT FROM (%s)",
         SQL.identifier(table), SQL(", ").join(assignments), staging,
         SQL(", ").join(SQL("t.%s", SQL.identifier(name)) for name in names),
-        SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names)))
-    updated = cr.rowcount
+        SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names))
+    if len(rows) >= 10000:  # a province's year-end: the join hashed in memory, not in temporary files
+        with local_setting(cr, "work_mem", "64MB"):
+            cr.execute(query)
+            updated = cr.rowcount
+    else:
+        cr.execute(query)
+        updated = cr.rowcount
     cr.execute(SQL("DROP TABLE %s", staging))
     return updated
 
