@@ -480,7 +480,6 @@ class PartyPointsResult(models.Model):
             tenth = max((size + 9) // 10, 1)
             row["top_ten"] = row["rank_branch"] <= tenth
             row["bottom_ten"] = row["rank_branch"] > size - tenth and size > 1
-        return rows
 
     @api.model
     def _year_rank_overall(self, year, rows, branch_ids, member_ids):
@@ -496,7 +495,7 @@ class PartyPointsResult(models.Model):
         if not rows:
             return []
         companies = [row["company_id"] or None for row in rows]
-        # a province's half million totals sorted in memory, not in temporary files (0.9 → 0.6 s)
+        # a province's half million totals sorted in memory, not in temporary files (one veto: 0.9 → 0.46 s)
         with local_setting(self.env.cr, "work_mem", "64MB"):
             self.env.cr.execute(SQL("""
                 WITH ranked AS (
@@ -632,9 +631,10 @@ class PartyPointsResult(models.Model):
                 row["id"] = new_id
             created = {row["member_id"]: row["id"] for row in new}
             moment = now.isoformat(sep=" ")
-            copy_rows(cr, self._table, self._year_columns(("id", "member_id", "state") + self._YEAR_COLUMNS), new, {
-                          "year": str(year), "veto_manual": "f", "create_uid": str(uid),
-                          "create_date": moment, "write_uid": str(uid), "write_date": moment})
+            constants = {"year": str(year), "veto_manual": "f", "create_uid": str(uid), "create_date": moment,
+                         "write_uid": str(uid), "write_date": moment}
+            copy_rows(cr, self._table, self._year_columns(("id", "member_id", "state") + self._YEAR_COLUMNS), new,
+                      constants)
         stamp = {"write_uid": uid, "write_date": now}
         columns = self._year_columns(("state",) + self._YEAR_COLUMNS)
         if not final:  # results made final all change (their state); a recomputation mostly finds the same figures

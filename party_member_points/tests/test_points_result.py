@@ -112,6 +112,13 @@ class TestPointsResults(PartyPointsCase):
         self.assertEqual(self._result(other).rank_branch, 1)
         self.assertEqual(self._result(other).rank_overall, 1)
         self.assertEqual(self._result(a).rank_overall, 2, "ranked across branches too")
+        # one member of the other branch recomputed alone ties A and B: the same overall rank, C and D move down
+        tied = self._member("Other Branch Tied", org=self.other_branch)
+        self._give(tied, 80)
+        self.Result._compute_year(self.YEAR, tied)
+        self.env.invalidate_all()
+        self.assertEqual([self._result(m).rank_overall for m in (other, a, b, tied, c, d)], [1, 2, 2, 2, 5, 6])
+        self.assertEqual(self._result(tied).rank_branch, 2)
 
     def test_core_bar_blocks_four_and_five_stars(self):
         top = self._member("Weak Core", org=self.seven)
