@@ -533,6 +533,16 @@ def test_ballot_traces_are_rewritten_after_entry_and_tally(registry):
             counts[table] = env.cr.fetchone()[0]
         return counts
 
+    def no_dead(tables):
+        """No dead row version in ``tables``; when some are left, a transaction of this database was still open
+        when they were vacuumed (PostgreSQL keeps what it may see): the scheduled safety net then vacuums them
+        again (``_cron_vacuum`` does so for the tables with dead rows), after which none may be left."""
+        counts = read(registry, lambda env: dead(env, tables))
+        if counts not in (None, dict.fromkeys(tables, 0)):
+            read(registry, lambda env: env["party.evaluation.ballot"]._vacuum_tables(env.cr.dbname, sorted(tables)))
+            counts = read(registry, lambda env: dead(env, tables))
+        return counts in (None, dict.fromkeys(tables, 0))
+
     def open_screen(env):
         campaign = env["party.evaluation.campaign"].browse(IDS["campaign"])
         return campaign.action_open_ballot_entry()["res_id"]
@@ -550,7 +560,7 @@ def test_ballot_traces_are_rewritten_after_entry_and_tally(registry):
     assert read(registry, lambda env: env["party.evaluation.ballot.entry.line"].sudo().search_count([])) == 0
     after = read(registry, lambda env: files(env, ENTRY_TABLES))
     assert all(after[table] != before[table] for table in ENTRY_TABLES), "the entry tables were not rewritten"
-    assert read(registry, lambda env: dead(env, ENTRY_TABLES)) in (None, dict.fromkeys(ENTRY_TABLES, 0))
+    assert no_dead(ENTRY_TABLES)
 
     def tally(env):
         return env["party.evaluation.campaign"].browse(IDS["campaign"]).action_tally()
@@ -568,4 +578,4 @@ def test_ballot_traces_are_rewritten_after_entry_and_tally(registry):
         "SELECT DISTINCT channel, sealed FROM party_evaluation_ballot WHERE campaign_id = %s", [IDS["campaign"]])
         or env.cr.fetchall())
     assert channels == [(None, False)], "a ballot kept its channel or its seal after the tally"
-    assert read(registry, lambda env: dead(env, BALLOT_TABLES)) in (None, dict.fromkeys(BALLOT_TABLES, 0))
+    assert no_dead(BALLOT_TABLES)
