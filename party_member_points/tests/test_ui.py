@@ -306,47 +306,45 @@ class TestRoleHome(HttpCase):
 class TestHrPerformanceExport(HttpCase):
     """HR downloads the party performance pivot: a clean file name, the grades in their order, rounded averages."""
 
-    def test_pivot_download_is_named_after_the_report(self):
-        if not self.env["res.users"].search([("login", "=", "hr")]):
+    # what the pivot's Download button posts (a one-cell table of the report)
+    PIVOT_DATA = {
+        "title": "各部门党员表现", "model": "party.hr.performance.report", "measure_count": 1,
+        "origin_count": 1, "col_group_headers": [[{"title": "Total", "width": 1, "height": 1}]],
+        "measure_headers": [{"title": "Points", "is_bold": True}], "origin_headers": [],
+        "rows": [{"title": "Total", "indent": 0, "values": [{"value": 85.69, "is_bold": True}]}],
+    }
+
+    def _hr(self):
+        hr = self.env["res.users"].search([("login", "=", "hr")])
+        if not hr:
             self.skipTest("demo data not loaded")
         self.authenticate("hr", "hr")
-        data = {
-            "title": "各部门党员表现", "model": "party.hr.performance.report", "measure_count": 1,
-            "origin_count": 1, "col_group_headers": [[{"title": "Total", "width": 1, "height": 1}]],
-            "measure_headers": [{"title": "Points", "is_bold": True}], "origin_headers": [],
-            "rows": [{"title": "Total", "indent": 0, "values": [{"value": 85.69, "is_bold": True}]}],
-        }
-        response = self.url_open("/web/pivot/export_xlsx", data={"data": json.dumps(data),
-                                                                 "csrf_token": http.Request.csrf_token(self)})
+        return hr
+
+    def _download(self, **extra):
+        """The pivot's download as HR: status 200 and an XLSX file; returns the response."""
+        response = self.url_open("/web/pivot/export_xlsx", data={
+            "data": json.dumps(dict(self.PIVOT_DATA, **extra)), "csrf_token": http.Request.csrf_token(self)})
         self.assertEqual(response.status_code, 200)
-        disposition = response.headers["Content-Disposition"]
+        self.assertTrue(response.content.startswith(b"PK"), "an XLSX file")
+        return response
+
+    def test_pivot_download_is_named_after_the_report(self):
+        self._hr()
+        disposition = self._download().headers["Content-Disposition"]
         self.assertIn("%E5%90%84%E9%83%A8%E9%97%A8%E5%85%9A%E5%91%98%E8%A1%A8%E7%8E%B0.xlsx", disposition)
         self.assertNotIn("party.hr.performance.report", disposition)
-        self.assertTrue(response.content.startswith(b"PK"), "an XLSX file")
 
     def test_pivot_download_names_its_years(self):
         """The download says which years it covers (the pivot sends its search; the years are read with HR's own
         rights); a search that is not valid still downloads, named after the report alone."""
-        if not self.env["res.users"].search([("login", "=", "hr")]):
-            self.skipTest("demo data not loaded")
-        hr = self.env["res.users"].search([("login", "=", "hr")])
+        hr = self._hr()
         years = sorted({year for (year,) in self.env["party.hr.performance.report"].with_user(hr)._read_group(
             [], ["year"]) if year})
         self.assertTrue(years, "the demo data gives HR results to read")
-        self.authenticate("hr", "hr")
-        data = {
-            "title": "各部门党员表现", "model": "party.hr.performance.report", "measure_count": 1,
-            "origin_count": 1, "col_group_headers": [[{"title": "Total", "width": 1, "height": 1}]],
-            "measure_headers": [{"title": "Points", "is_bold": True}], "origin_headers": [],
-            "rows": [{"title": "Total", "indent": 0, "values": [{"value": 85.69, "is_bold": True}]}],
-        }
 
         def disposition(domain):
-            response = self.url_open("/web/pivot/export_xlsx", data={
-                "data": json.dumps(dict(data, domain=domain)), "csrf_token": http.Request.csrf_token(self)})
-            self.assertEqual(response.status_code, 200)
-            self.assertTrue(response.content.startswith(b"PK"), "an XLSX file")
-            return unquote(response.headers["Content-Disposition"])
+            return unquote(self._download(domain=domain).headers["Content-Disposition"])
 
         self.assertIn(f"各部门党员表现 {years[-1]}.xlsx", disposition([["year", "=", years[-1]]]))
         everything = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])

@@ -6,7 +6,7 @@ per value)."""
 
 import gc
 import json
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import psycopg2
 
@@ -144,11 +144,8 @@ def update_rows(cr, table, columns, rows, extra=None):
         SQL.identifier(table), SQL(", ").join(assignments), staging,
         SQL(", ").join(SQL("t.%s", SQL.identifier(name)) for name in names),
         SQL(", ").join(SQL("v.%s", SQL.identifier(name)) for name in names))
-    if len(rows) >= 10000:  # a province's year-end: the join hashed in memory, not in temporary files
-        with local_setting(cr, "work_mem", "64MB"):
-            cr.execute(query)
-            updated = cr.rowcount
-    else:
+    # a province's year-end: the join hashed in memory, not in temporary files
+    with local_setting(cr, "work_mem", "64MB") if len(rows) >= 10000 else nullcontext():
         cr.execute(query)
         updated = cr.rowcount
     cr.execute(SQL("DROP TABLE %s", staging))
