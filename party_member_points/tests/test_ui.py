@@ -1,6 +1,7 @@
 import io
 import json
 import logging
+import time
 from urllib.parse import unquote
 
 from PIL import Image
@@ -12,8 +13,21 @@ from odoo.tools import mute_logger
 _logger = logging.getLogger(__name__)
 
 
+class WaitForLateRequests:
+    """After a browser test, wait for every request the browser sent before it stopped, however late: Odoo waits
+    for the request threads running when the browser stops, at most ten seconds. An avatar request still in the
+    server's accept queue at that moment (or slower than that under load) then ran in the next test's
+    transaction, where the record it asked for had been rolled back (a ``MissingError`` logged at ERROR level,
+    seen once in a run beside another suite)."""
+
+    def _wait_remaining_requests(self, timeout=10):
+        super()._wait_remaining_requests(timeout=max(timeout, 60))
+        time.sleep(0.5)  # a connection still queued gets its thread
+        super()._wait_remaining_requests(timeout=max(timeout, 60))
+
+
 @tagged("post_install", "-at_install")
-class TestPartyMenus(HttpCase):
+class TestPartyMenus(WaitForLateRequests, HttpCase):
     """Every role opens every menu, view and filter of the Party Affairs app in a real browser (Odoo's
     click-everywhere bot), then the form of a record of each party model it may read with every notebook tab
     (the bot opens no record): no client error. HR also clicks through the Employees app, the portal member
@@ -254,7 +268,7 @@ class TestReportsOpen(HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestRoleHome(HttpCase):
+class TestRoleHome(WaitForLateRequests, HttpCase):
     """Each role lands on the page of its day when it opens Odoo (no home action of its own set)."""
 
     def setUp(self):
