@@ -23,7 +23,7 @@ class WaitForLateRequests:
     def _wait_remaining_requests(self, timeout=10):
         super()._wait_remaining_requests(timeout=max(timeout, 60))
         time.sleep(0.5)  # a connection still queued gets its thread
-        super()._wait_remaining_requests(timeout=max(timeout, 60))
+        return super()._wait_remaining_requests(timeout=max(timeout, 60))
 
 
 @tagged("post_install", "-at_install")
