@@ -15,10 +15,10 @@ _logger = logging.getLogger(__name__)
 
 class WaitForLateRequests:
     """After a browser test, wait for every request the browser sent before it stopped, however late: Odoo waits
-    for the request threads running when the browser stops, at most ten seconds. An avatar request still in the
-    server's accept queue at that moment (or slower than that under load) then ran in the next test's
-    transaction, where the record it asked for had been rolled back (a ``MissingError`` logged at ERROR level,
-    seen once in a run beside another suite)."""
+    for the request threads running when the browser stops, at most ten seconds. A request still in the server's
+    accept queue at that moment (or slower than that under load) runs after the test, against the next test's
+    data: once, an avatar request of ``test_forms_as_secretary`` failed with a ``MissingError`` logged at ERROR
+    level before ``test_forms_as_upper`` began (a run beside another suite)."""
 
     def _wait_remaining_requests(self, timeout=10):
         super()._wait_remaining_requests(timeout=max(timeout, 60))
