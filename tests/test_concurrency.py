@@ -537,11 +537,12 @@ def test_ballot_traces_are_rewritten_after_entry_and_tally(registry):
         """No dead row version in ``tables``; when some are left, a transaction of this database was still open
         when they were vacuumed (PostgreSQL keeps what it may see): the scheduled safety net then vacuums them
         again (``_cron_vacuum`` does so for the tables with dead rows), after which none may be left."""
+        clean = (None, dict.fromkeys(tables, 0))
         counts = read(registry, lambda env: dead(env, tables))
-        if counts not in (None, dict.fromkeys(tables, 0)):
+        if counts not in clean:
             read(registry, lambda env: env["party.evaluation.ballot"]._vacuum_tables(env.cr.dbname, sorted(tables)))
             counts = read(registry, lambda env: dead(env, tables))
-        return counts in (None, dict.fromkeys(tables, 0))
+        return counts in clean
 
     def open_screen(env):
         campaign = env["party.evaluation.campaign"].browse(IDS["campaign"])

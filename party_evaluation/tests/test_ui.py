@@ -3,11 +3,12 @@ import re
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.party_member_points.models.party_workflow import workflow
+from odoo.addons.party_member_points.tests.common import WaitForLateRequests
 from odoo.addons.party_member_points.tests.test_portal_phone import PortalPhoneMixin
 
 
 @tagged("post_install", "-at_install")
-class TestBallotEntryTour(HttpCase):
+class TestBallotEntryTour(WaitForLateRequests, HttpCase):
 
     def test_scrutineers_enter_paper_ballots(self):
         campaign = self.env.ref("party_evaluation.demo_campaign_dongshan", raise_if_not_found=False)

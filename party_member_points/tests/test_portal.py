@@ -11,11 +11,11 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.party_member_points.tools.clock import party_today
 
 from ..models.party_workflow import workflow
-from .common import PartyRegisterCase
+from .common import PartyRegisterCase, WaitForLateRequests
 
 
 @tagged("post_install", "-at_install")
-class TestMemberPortal(HttpCase):
+class TestMemberPortal(WaitForLateRequests, HttpCase):
     """The member portal seen by the demo portal login (portal / portal), a member of 西山村党支部: own data
     only, claims with evidence through the normal approval flow, appeals in the publication window."""
 

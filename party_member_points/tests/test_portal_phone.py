@@ -7,6 +7,8 @@ import pathlib
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
+from .common import WaitForLateRequests
+
 _logger = logging.getLogger(__name__)
 
 # Where the screenshots of the phone test go: setup/logs/screenshots/ of the repository (git-ignored, next to the
@@ -52,7 +54,7 @@ MEASURE = """(() => {
 })()"""
 
 
-class PortalPhoneMixin:
+class PortalPhoneMixin(WaitForLateRequests):
     """Opens pages of the portal as a user on a phone (390 × 844, touch) in headless Chromium, saves a screenshot
     of each into SCREENSHOTS_DIR and returns what each page looks like (MEASURE)."""
 

@@ -1,7 +1,6 @@
 import io
 import json
 import logging
-import time
 from urllib.parse import unquote
 
 from PIL import Image
@@ -10,20 +9,9 @@ from odoo import http
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
+from .common import WaitForLateRequests
+
 _logger = logging.getLogger(__name__)
-
-
-class WaitForLateRequests:
-    """After a browser test, wait for every request the browser sent before it stopped, however late: Odoo waits
-    for the request threads running when the browser stops, at most ten seconds. A request still in the server's
-    accept queue at that moment (or slower than that under load) runs after the test, against the next test's
-    data: once, an avatar request of ``test_forms_as_secretary`` failed with a ``MissingError`` logged at ERROR
-    level before ``test_forms_as_upper`` began (a run beside another suite)."""
-
-    def _wait_remaining_requests(self, timeout=10):
-        super()._wait_remaining_requests(timeout=max(timeout, 60))
-        time.sleep(0.5)  # a connection still queued gets its thread
-        return super()._wait_remaining_requests(timeout=max(timeout, 60))
 
 
 @tagged("post_install", "-at_install")
@@ -147,7 +135,7 @@ class TestPartyMenus(WaitForLateRequests, HttpCase):
 
 
 @tagged("post_install", "-at_install")
-class TestOfficerTours(HttpCase):
+class TestOfficerTours(WaitForLateRequests, HttpCase):
 
     def test_secretary_records_points_for_several_members(self):
         if not self.env.ref("party_member_points.demo_org_dongshan", raise_if_not_found=False):
