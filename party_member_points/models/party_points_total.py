@@ -6,37 +6,49 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 # Columns of a points entry that the stored aggregates of the ledger depend on.
-LEDGER_COLUMNS = "member_id, component_id, organization_id, company_id, state, date, points"
+LEDGER_COLUMNS = ("member_id", "component_id", "organization_id", "company_id", "state", "date", "points")
+# The points *earned* by an entry, as the caps measure them (see party.points.entry._cap_points): its points when
+# positive, except a reversed entry and a reversal (reversing an entry frees its room under the maximum again).
+EARNED = ("CASE WHEN {p}points > 0 AND NOT COALESCE({p}is_reversed, FALSE) AND {p}reversed_entry_id IS NULL "
+          "THEN {p}points ELSE 0 END")
+
+
+def _ledger_columns(prefix=""):
+    """The aggregated columns of a ledger row (with ``prefix``, e.g. ``o.``), its earned points last."""
+    return ", ".join([prefix + column for column in LEDGER_COLUMNS] + [EARNED.format(p=prefix) + " AS earned"])
+
 
 # The rows of a statement on the ledger, signed: +1 for rows in, -1 for rows out (per trigger operation).
+_CHANGED = f"""
+          FROM old_rows o JOIN new_rows n ON n.id = o.id
+         WHERE ({_ledger_columns("o.").replace(" AS earned", "")})
+               IS DISTINCT FROM ({_ledger_columns("n.").replace(" AS earned", "")})"""
 SOURCES = {
-    "INSERT": f"SELECT {LEDGER_COLUMNS}, 1 AS sign FROM new_rows",
-    "DELETE": f"SELECT {LEDGER_COLUMNS}, -1 AS sign FROM old_rows",
-    # only the rows whose aggregated columns changed: out with the old values, in with the new ones
-    "UPDATE": """
-        SELECT o.member_id, o.component_id, o.organization_id, o.company_id, o.state, o.date, o.points, -1 AS sign
-          FROM old_rows o JOIN new_rows n ON n.id = o.id
-         WHERE (o.member_id, o.component_id, o.organization_id, o.company_id, o.state, o.date, o.points)
-               IS DISTINCT FROM (n.member_id, n.component_id, n.organization_id, n.company_id, n.state, n.date,
-                                 n.points)
+    "INSERT": f"SELECT {_ledger_columns()}, 1 AS sign FROM new_rows",
+    "DELETE": f"SELECT {_ledger_columns()}, -1 AS sign FROM old_rows",
+    # only the rows whose aggregated columns (or earned points: an entry reversed) changed: out with the old
+    # values, in with the new ones
+    "UPDATE": f"""
+        SELECT {_ledger_columns("o.")}, -1 AS sign{_CHANGED}
         UNION ALL
-        SELECT n.member_id, n.component_id, n.organization_id, n.company_id, n.state, n.date, n.points, 1 AS sign
-          FROM old_rows o JOIN new_rows n ON n.id = o.id
-         WHERE (o.member_id, o.component_id, o.organization_id, o.company_id, o.state, o.date, o.points)
-               IS DISTINCT FROM (n.member_id, n.component_id, n.organization_id, n.company_id, n.state, n.date,
-                                 n.points)""",
+        SELECT {_ledger_columns("n.")}, 1 AS sign{_CHANGED}""",
 }
 
-# Posted points per member, component and year, by quarter (party.points.total). Appended, never updated: a
+# Posted points per member, component and year, by quarter, and the points earned (see EARNED) by quarter
+# (party.points.total). Appended, never updated: a
 # statement adds one delta row per key it changes (see PartyPointsTotal), so that two transactions writing entries
 # of one branch at once never meet on the same row (no lock, no serialization failure under REPEATABLE READ).
 TOTAL_INSERT = """
-    INSERT INTO party_points_total AS t (member_id, component_id, year, q1, q2, q3, q4)
+    INSERT INTO party_points_total AS t (member_id, component_id, year, q1, q2, q3, q4, e1, e2, e3, e4)
     SELECT member_id, component_id, extract(year FROM date)::integer,
            COALESCE(SUM(sign * points) FILTER (WHERE extract(quarter FROM date) = 1), 0),
            COALESCE(SUM(sign * points) FILTER (WHERE extract(quarter FROM date) = 2), 0),
            COALESCE(SUM(sign * points) FILTER (WHERE extract(quarter FROM date) = 3), 0),
-           COALESCE(SUM(sign * points) FILTER (WHERE extract(quarter FROM date) = 4), 0)
+           COALESCE(SUM(sign * points) FILTER (WHERE extract(quarter FROM date) = 4), 0),
+           COALESCE(SUM(sign * earned) FILTER (WHERE extract(quarter FROM date) = 1), 0),
+           COALESCE(SUM(sign * earned) FILTER (WHERE extract(quarter FROM date) = 2), 0),
+           COALESCE(SUM(sign * earned) FILTER (WHERE extract(quarter FROM date) = 3), 0),
+           COALESCE(SUM(sign * earned) FILTER (WHERE extract(quarter FROM date) = 4), 0)
       FROM ({source}) src
      WHERE state = 'posted' AND member_id IS NOT NULL AND component_id IS NOT NULL AND points IS NOT NULL
   GROUP BY 1, 2, 3
@@ -50,11 +62,13 @@ SUMMARY_INSERT = """
            date_trunc('month', date)::date, COALESCE(SUM(sign * points), 0), SUM(sign)
       FROM ({source}) src
   GROUP BY 1, 2, 3, 4, 5
+    HAVING SUM(sign) <> 0 OR SUM(sign * points) <> 0
 """
 
 # Keys of the delta rows of each aggregate, and the columns summed when folding them.
 AGGREGATES = {
-    "party_points_total": (("member_id", "component_id", "year"), ("q1", "q2", "q3", "q4")),
+    "party_points_total": (("member_id", "component_id", "year"),
+                           ("q1", "q2", "q3", "q4", "e1", "e2", "e3", "e4")),
     "party_points_summary": (("organization_id", "company_id", "component_id", "state", "month"),
                              ("points", "entry_count")),
 }
@@ -120,6 +134,12 @@ class PartyPointsTotal(models.Model):
     q2 = fields.Float(string="Q2", readonly=True)
     q3 = fields.Float(string="Q3", readonly=True)
     q4 = fields.Float(string="Q4", readonly=True)
+    # the points earned per quarter, as the caps under a component's maximum measure them (positive entries,
+    # reversed entries and reversals left out): read by party.points.entry._cap_points
+    e1 = fields.Float(string="Earned Q1", readonly=True)
+    e2 = fields.Float(string="Earned Q2", readonly=True)
+    e3 = fields.Float(string="Earned Q3", readonly=True)
+    e4 = fields.Float(string="Earned Q4", readonly=True)
 
     def init(self):
         """Triggers on the ledger, then both aggregates (re)built from it: at install, and at every update of the
@@ -134,7 +154,7 @@ class PartyPointsTotal(models.Model):
             cr.execute(SQL("CREATE TRIGGER %s AFTER %s ON party_points_entry REFERENCING %s "
                            "FOR EACH STATEMENT EXECUTE FUNCTION party_points_ledger_sync()",
                            SQL.identifier(name), SQL(event), SQL(tables)))
-        source = f"SELECT {LEDGER_COLUMNS}, 1 AS sign FROM party_points_entry"
+        source = f"SELECT {_ledger_columns()}, 1 AS sign FROM party_points_entry"
         # room in each page: the triggers update rows in place (HOT updates, no index entry per posting)
         cr.execute("ALTER TABLE party_points_total SET (fillfactor = 70)")
         cr.execute("ALTER TABLE party_points_summary SET (fillfactor = 70)")

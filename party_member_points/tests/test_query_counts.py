@@ -153,6 +153,24 @@ class TestLedgerAggregates(PartyPointsCase):
                             "WHERE member_id = %s GROUP BY 1, 2 HAVING SUM(q1 + q2 + q3 + q4) <> 0", [member.id])
         return {(component_id, year): points for component_id, year, points in self.env.cr.fetchall()}
 
+    def _raw_earned(self, member):
+        """The points earned per component and year as the caps measure them: positive posted entries, reversed
+        entries and reversals left out."""
+        entries = self.Entry.sudo().search([("member_id", "=", member.id), ("state", "=", "posted"),
+                                            ("points", ">", 0), ("is_reversed", "=", False),
+                                            ("reversed_entry_id", "=", False)])
+        earned = {}
+        for entry in entries:
+            key = (entry.component_id.id, entry.date.year)
+            earned[key] = earned.get(key, 0.0) + entry.points
+        return earned
+
+    def _stored_earned(self, member):
+        self.env.flush_all()
+        self.env.cr.execute("SELECT component_id, year, SUM(e1 + e2 + e3 + e4) FROM party_points_total "
+                            "WHERE member_id = %s GROUP BY 1, 2 HAVING SUM(e1 + e2 + e3 + e4) <> 0", [member.id])
+        return {(component_id, year): points for component_id, year, points in self.env.cr.fetchall()}
+
     def test_totals_follow_claims_approvals_and_reversals(self):
         member = self.own
         today = party_today(self.Entry)
@@ -163,13 +181,18 @@ class TestLedgerAggregates(PartyPointsCase):
         claim.with_user(self.user_secretary).action_approve()
         posted = self._post(member, self.r_act, day=today)
         self.assertEqual(self._stored_totals(member), self._raw_totals(member))
+        self.assertEqual(self._stored_earned(member), self._raw_earned(member))
         posted.with_user(self.user_secretary)._reverse("Recorded twice")
         self.assertEqual(self._stored_totals(member), self._raw_totals(member))
         self.assertEqual(self._stored_totals(member), {(self.c_bonus.id, today.year): 1.0},
                          "the reversal cancels the posting, the approved claim stays")
+        # the points earned under the components' maximum (read by the caps): the reversed posting frees its room
+        self.assertEqual(self._stored_earned(member), self._raw_earned(member))
+        self.assertEqual(self._stored_earned(member), {(self.c_bonus.id, today.year): 1.0})
         # the scheduled fold leaves one row per key, with the same sums
         self.env["party.points.total"]._cron_fold()
         self.assertEqual(self._stored_totals(member), {(self.c_bonus.id, today.year): 1.0})
+        self.assertEqual(self._stored_earned(member), {(self.c_bonus.id, today.year): 1.0})
         self.env.cr.execute("SELECT count(*) FROM party_points_total WHERE member_id = %s "
                             "GROUP BY component_id, year HAVING count(*) > 1", [member.id])
         self.assertFalse(self.env.cr.fetchall(), "several rows left for a key after the fold")
