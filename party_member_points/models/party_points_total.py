@@ -13,16 +13,18 @@ EARNED = ("CASE WHEN {p}points > 0 AND NOT COALESCE({p}is_reversed, FALSE) AND {
           "THEN {p}points ELSE 0 END")
 
 
-def _ledger_columns(prefix=""):
-    """The aggregated columns of a ledger row (with ``prefix``, e.g. ``o.``), its earned points last."""
-    return ", ".join([prefix + column for column in LEDGER_COLUMNS] + [EARNED.format(p=prefix) + " AS earned"])
+def _ledger_columns(prefix="", named=True):
+    """The aggregated columns of a ledger row (with ``prefix``, e.g. ``o.``), its earned points last (named
+    ``earned`` when ``named``)."""
+    return ", ".join([prefix + column for column in LEDGER_COLUMNS]
+                     + [EARNED.format(p=prefix) + (" AS earned" if named else "")])
 
 
 # The rows of a statement on the ledger, signed: +1 for rows in, -1 for rows out (per trigger operation).
 _CHANGED = f"""
           FROM old_rows o JOIN new_rows n ON n.id = o.id
-         WHERE ({_ledger_columns("o.").replace(" AS earned", "")})
-               IS DISTINCT FROM ({_ledger_columns("n.").replace(" AS earned", "")})"""
+         WHERE ({_ledger_columns("o.", named=False)})
+               IS DISTINCT FROM ({_ledger_columns("n.", named=False)})"""
 SOURCES = {
     "INSERT": f"SELECT {_ledger_columns()}, 1 AS sign FROM new_rows",
     "DELETE": f"SELECT {_ledger_columns()}, -1 AS sign FROM old_rows",
@@ -35,9 +37,9 @@ SOURCES = {
 }
 
 # Posted points per member, component and year, by quarter, and the points earned (see EARNED) by quarter
-# (party.points.total). Appended, never updated: a
-# statement adds one delta row per key it changes (see PartyPointsTotal), so that two transactions writing entries
-# of one branch at once never meet on the same row (no lock, no serialization failure under REPEATABLE READ).
+# (party.points.total). Appended, never updated: a statement adds one delta row per key it changes (see
+# PartyPointsTotal), so that two transactions writing entries of one branch at once never meet on the same row
+# (no lock, no serialization failure under REPEATABLE READ).
 TOTAL_INSERT = """
     INSERT INTO party_points_total AS t (member_id, component_id, year, q1, q2, q3, q4, e1, e2, e3, e4)
     SELECT member_id, component_id, extract(year FROM date)::integer,
