@@ -680,8 +680,7 @@ class PartyPointsEntry(models.Model):
     def _cap_points(self, items):
         """Allowed points for pending items, in order, against the posted ledger and each other.
 
-        ``items``: dicts with ``member`` (party.member), ``rule`` (party.points.rule), ``date`` and ``points``
-        (and optionally their ids as ``member_id`` and ``rule_id``, read instead of the records').
+        ``items``: dicts with ``member`` (party.member), ``rule`` (party.points.rule), ``date`` and ``points``.
         Returns a list of ``(allowed, note)``: ``allowed`` is cut to the room left under the rule's count limit
         and cap (per its limit period) and, for points earned, under the component maximum (per scoring period);
         ``note`` says why points were cut (empty when not cut).
@@ -699,10 +698,7 @@ class PartyPointsEntry(models.Model):
         """
         if not items:
             return []
-        # (member id, rule id) of each item, read once (a county's batch has a hundred thousand items)
-        keys = [(item["member_id"], item["rule_id"]) if "rule_id" in item else (item["member"].id, item["rule"].id)
-                for item in items]
-        settings = self._cap_settings({rule_id for _member_id, rule_id in keys})
+        settings = self._cap_settings({item["rule"].id for item in items})
         dates = [item["date"] for item in items]
         first = date_type(min(dates).year, 1, 1)
         last = date_type(max(dates).year, 12, 31)
@@ -711,9 +707,9 @@ class PartyPointsEntry(models.Model):
         rule_members = defaultdict(set)
         component_members = defaultdict(set)
         counted_members = set()
-        for item, (member_id, rule_id) in zip(items, keys):
-            info = settings[rule_id]
-            points = item["points"]
+        for item in items:
+            info = settings[item["rule"].id]
+            member_id, points = item["member"].id, item["points"]
             if info["count_limit"] or info["cap"]:
                 rule_members[info["period"]].add((member_id, info["rule"]))
             if points > 0 and info["comp_max"]:
@@ -788,9 +784,9 @@ class PartyPointsEntry(models.Model):
             return found
 
         results = []
-        for item, (member_id, rule_id) in zip(items, keys):
-            day, requested = item["date"], item["points"]
-            info = settings[rule_id]
+        for item in items:
+            member_id, day, requested = item["member"].id, item["date"], item["points"]
+            info = settings[item["rule"].id]
             rule_key = (member_id, info["rule"], period_start(day, info["period"]))
             scoring_start = period_start(day, info["scoring"])
             component_key = (member_id, info["component"], scoring_start)
@@ -1084,11 +1080,9 @@ class PartyPointsEntry(models.Model):
         rule_values = {}
         user = self.env.user
         prepared = []
-        # plain ids throughout (a record's ``id`` goes through its field: a million reads for a county's batch)
         for item in items:
             member = item["member"]
-            member_id = member.id
-            org_id, group_id, company_id = member_values[member_id]
+            org_id, group_id, company_id = member_values[member.id]
             org = orgs.get(org_id) or Org
             scheme = schemes.get(org_id)
             if not scheme:
@@ -1104,21 +1098,19 @@ class PartyPointsEntry(models.Model):
                     rule_values[rule.id] = {
                         "points": rule.points, "name": rule.name, "scheme_id": rule.scheme_id.id,
                         "component_id": rule.component_id.id or None, "category": rule.category}
-            rule_id = rule.id
-            values = rule_values[rule_id]
+            values = rule_values[rule.id]
             source = item.get("source")
             points = item.get("points")
             day = item.get("date")
-            proposer = item.get("proposer") or user
-            approver = item.get("approver") or user
             prepared.append({
-                "member": member, "member_id": member_id, "org": org, "org_id": org_id, "group_id": group_id or None,
-                "company_id": company_id or None, "rule": rule, "rule_id": rule_id, "rule_values": values,
+                "member": member, "member_id": member.id, "org": org, "group_id": group_id or None,
+                "company_id": company_id or None, "rule": rule, "rule_values": values,
                 "date": (day if type(day) is date_type else fields.Date.to_date(day)) or today,
                 "points": values["points"] if points is None else points,
                 "source_ref": f"{source._name},{source.id}" if source else False,
                 "description": item.get("description") or values["name"],
-                "proposer_id": proposer.id, "approver_id": approver.id,
+                "proposer": item.get("proposer") or user,
+                "approver": item.get("approver") or user,
                 "automatic": item.get("automatic", True),
             })
         # Closing a period locks its points, not the register: the points of a meeting held or dues paid in a
@@ -1140,7 +1132,7 @@ class PartyPointsEntry(models.Model):
         if refs:
             existing = Entry.search_fetch([
                 ("source_ref", "in", refs), ("state", "=", "posted"), ("is_reversed", "=", False),
-                ("reversed_entry_id", "=", False), ("rule_id", "in", list({p["rule_id"] for p in prepared})),
+                ("reversed_entry_id", "=", False), ("rule_id", "in", list({p["rule"].id for p in prepared})),
             ], ["member_id", "rule_id", "source_ref"])
             for entry in existing:
                 if entry.source_ref:
@@ -1149,7 +1141,7 @@ class PartyPointsEntry(models.Model):
         found_ids = []
         todo = []
         for p in prepared:
-            previous = done.get((p["member_id"], p["rule_id"], p["source_ref"])) if p["source_ref"] else None
+            previous = done.get((p["member_id"], p["rule"].id, p["source_ref"])) if p["source_ref"] else None
             if previous:
                 found_ids.append(previous)
             else:
@@ -1162,13 +1154,13 @@ class PartyPointsEntry(models.Model):
                 continue
             values = p["rule_values"]
             rows.append({
-                "name": p["description"], "member_id": p["member_id"], "organization_id": p["org_id"] or None,
+                "name": p["description"], "member_id": p["member_id"], "organization_id": p["org"].id,
                 "party_group_id": p["group_id"], "company_id": p["company_id"],
-                "scheme_id": values["scheme_id"], "rule_id": p["rule_id"], "component_id": values["component_id"],
+                "scheme_id": values["scheme_id"], "rule_id": p["rule"].id, "component_id": values["component_id"],
                 "category": values["category"], "date": p["date"], "year": p["date"].year, "points": allowed,
                 "requested_points": p["points"], "cap_note": note or None, "is_automatic": bool(p["automatic"]),
-                "source_ref": p["source_ref"] or None, "proposer_id": p["proposer_id"],
-                "approver_id": p["approver_id"],
+                "source_ref": p["source_ref"] or None, "proposer_id": p["proposer"].id,
+                "approver_id": p["approver"].id,
             })
         created = Entry._insert_posted(rows)
         found = self.browse(dict.fromkeys(found_ids))
