@@ -3,27 +3,28 @@ import random
 
 from psycopg2 import errors
 
-from odoo import api, fields, models, sql_db
+from odoo import Command, api, fields, models, sql_db
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, in_workflow
-from odoo.addons.party_member_points.tools.bulk import local_setting
 
 from . import evaluation_rules as rules
+from .party_evaluation_ballot_line import LINE_ID_BASE
 
 # Channels whose order of entry is the order in which the voters cast their ballots (everyone sees who goes
 # into the booth; the token list shows who has voted online): their ballots are sealed until the tally, then
 # shuffled. Paper ballots are shuffled in the
 # ballot box before the scrutineers enter them.
 SEALED_CHANNELS = ("booth", "online")
-# Flag of the ballot's own writes on its lines (grades are changed through the ballot only).
+# Flag of the ballot's own writes on its seal and channel (changed by the workflow only).
 LINES_FLAG = "evaluation_ballot_lines"
 # Tables whose dead row versions hold grades (or the channel or order of a ballot): vacuumed after the tally
 # and after each ballot entered on screen, so that no old version survives (see _vacuum_after_commit). The entry
 # screen's tables are small and rewritten (VACUUM FULL); the ballot tables hold every campaign of the county and
-# get a plain VACUUM (no exclusive lock, only the pages with dead versions are visited).
-BALLOT_TABLES = ("party_evaluation_ballot_line", "party_evaluation_ballot", "party_evaluation_ballot_token")
+# get a plain VACUUM (no exclusive lock, only the pages with dead versions are visited; the grades stored out of
+# line, in the table's TOAST table, are vacuumed with it). The ballot lines are a view over the ballots.
+BALLOT_TABLES = ("party_evaluation_ballot", "party_evaluation_ballot_token")
 ENTRY_TABLES = ("party_evaluation_ballot_entry_line", "party_evaluation_ballot_entry")
 
 _logger = logging.getLogger(__name__)
@@ -70,6 +71,9 @@ class PartyEvaluationBallot(models.Model):
     spoiled = fields.Boolean(readonly=True, help="A spoiled ballot counts as cast but not in the tally.")
     sealed = fields.Boolean(readonly=True, index=True,
                             help="Cast on the booth terminal and not tallied yet: nobody can read it.")
+    # {participant id: grade} of a valid ballot, empty for a spoiled one; read as lines (line_ids), given and changed
+    # as lines too (One2many commands on line_ids): one row per ballot, which the tally rewrites whole
+    grades = fields.Json(string="Grades by Member", readonly=True, copy=False, prefetch=False)
     line_ids = fields.One2many("party.evaluation.ballot.line", "ballot_id", string="Grades", readonly=True)
     summary = fields.Char(compute="_compute_summary")
 
@@ -77,14 +81,14 @@ class PartyEvaluationBallot(models.Model):
         ("campaign_number_uniq", "unique(campaign_id, number)", "Ballot numbers are unique in a campaign."),
     ]
 
-    @api.depends("line_ids.grade", "spoiled")
+    @api.depends("grades", "spoiled")
     def _compute_summary(self):
         labels = dict(self.env["party.evaluation.ballot.line"]._fields["grade"]._description_selection(self.env))
         for ballot in self:
             if ballot.spoiled:
                 ballot.summary = self.env._("Spoiled")
                 continue
-            grades = ballot.line_ids.mapped("grade")
+            grades = list((ballot.grades or {}).values())
             ballot.summary = " · ".join(f"{labels[key]} {grades.count(key)}"
                                         for key, _label in rules.VOTE_CHOICES if grades.count(key))
 
@@ -112,12 +116,16 @@ class PartyEvaluationBallot(models.Model):
             for vals in campaign_vals:
                 counter += 1
                 vals.update(number=counter, round=campaign.round)
-                if vals.get("spoiled"):
-                    vals["line_ids"] = []
             campaign._system().ballot_counter = counter
         for vals in vals_list:
+            if "grades" in vals:
+                raise UserError(self.env._("The grades of a ballot are given as its lines."))
+            grades = self._grades_from_commands(vals.pop("line_ids", None) or [])
+            vals["grades"] = None if vals.get("spoiled") or not grades else grades
             vals["sealed"] = vals.get("channel", "paper") in SEALED_CHANNELS
         ballots = super(PartyEvaluationBallot, self.with_context(**{LINES_FLAG: WORKFLOW})).create(vals_list)
+        # the lines are a view over the grades just stored: not the empty lines the create put in the cache
+        ballots.invalidate_recordset(["line_ids"])
         # a sealed ballot is not readable, not even by who just cast it: the checks read it as the system
         ballots.sudo()._check_capacity()
         ballots.sudo()._check_lines()
@@ -134,12 +142,24 @@ class PartyEvaluationBallot(models.Model):
             raise UserError(self.env._("The campaign, number and round of a ballot cannot be changed."))
         if set(vals) & {"channel", "sealed"} and not in_workflow(self.env, LINES_FLAG):
             raise UserError(self.env._("The channel of a ballot and its seal cannot be changed."))
+        if "grades" in vals:
+            raise UserError(self.env._("The grades of a ballot are given as its lines."))
+        vals = dict(vals)
+        commands = vals.pop("line_ids", None)
         ballots = self.with_context(**{LINES_FLAG: WORKFLOW})
-        res = super(PartyEvaluationBallot, ballots).write(vals)
+        if commands or vals.get("spoiled"):
+            for ballot in ballots:
+                grades = None if vals.get("spoiled", ballot.spoiled) else ballot._grades_from_commands(commands or [])
+                super(PartyEvaluationBallot, ballot).write(dict(vals, grades=grades or None))
+            res = True
+        else:
+            res = super(PartyEvaluationBallot, ballots).write(vals)
+        if commands or "spoiled" in vals or "voter_type" in vals:
+            # the lines are a view over the ballots' grades, spoiled state and voter type
+            self.invalidate_recordset(["line_ids"])
+            self.env["party.evaluation.ballot.line"].invalidate_model()
         if "voter_type" in vals:
             self._check_capacity()
-        if vals.get("spoiled"):
-            ballots.line_ids.unlink()
         self._check_lines()
         return res
 
@@ -178,11 +198,69 @@ class PartyEvaluationBallot(models.Model):
                         "the unused token of a voter who votes on paper.",
                         paper=paper, tokens=tokens, capacity=capacity))
 
+    def _grades_from_commands(self, commands):
+        """The grades ``{participant id (text): grade}`` of the ballot ``self`` (or of a new ballot, when ``self``
+        is empty) once the One2many ``commands`` on its lines are applied: lines are created (a member and a grade,
+        Abstain by default), updated (their grade), removed or all cleared."""
+        grades = dict(self.grades or {}) if self else {}
+        lines = {line.id: str(line.participant_id.id) for line in self.sudo().line_ids} if self else {}
+        choices = {key for key, _label in rules.VOTE_CHOICES}
+
+        def grade_of(line_vals):
+            grade = line_vals.get("grade") or "abstain"
+            if grade not in choices:
+                raise ValidationError(self.env._("“%s” is not a grade of the ballot.", grade))
+            return grade
+
+        def line_of(line_id):
+            if line_id not in lines:
+                raise UserError(self.env._("This line is not one of the ballot's."))
+            return lines[line_id]
+
+        for command in commands:
+            if not isinstance(command, (list, tuple)) or not command:
+                raise UserError(self.env._("The grades of a ballot are given as its lines."))
+            operation = command[0]
+            if operation == Command.CREATE:
+                line_vals = command[2] or {}
+                participant = line_vals.get("participant_id")
+                if isinstance(participant, models.BaseModel):
+                    participant = participant.id
+                if not isinstance(participant, int) or isinstance(participant, bool) or participant <= 0:
+                    raise ValidationError(self.env._("A ballot line grades an evaluated member."))
+                if str(participant) in grades:
+                    raise ValidationError(self.env._("A ballot grades each member once."))
+                grades[str(participant)] = grade_of(line_vals)
+            elif operation == Command.UPDATE:
+                line_vals = command[2] or {}
+                key = line_of(command[1])
+                if set(line_vals) - {"grade"}:
+                    raise UserError(self.env._("Only the grade of a ballot line can be changed."))
+                if "grade" in line_vals:
+                    grades[key] = grade_of(line_vals)
+            elif operation in (Command.DELETE, Command.UNLINK):
+                grades.pop(line_of(command[1]), None)
+            elif operation == Command.CLEAR:
+                grades = {}
+            elif operation == Command.SET:
+                keep = {line_of(line_id) for line_id in command[2] or []}
+                grades = {key: grade for key, grade in grades.items() if key in keep}
+            elif operation == Command.LINK:
+                line_of(command[1])
+            else:
+                raise UserError(self.env._("The grades of a ballot are given as its lines."))
+        if len(grades) >= LINE_ID_BASE:
+            raise ValidationError(self.env._("A ballot grades at most %s members.", LINE_ID_BASE - 1))
+        return grades
+
     def _check_lines(self):
+        Participant = self.env["party.evaluation.participant"]
         for ballot in self:
-            participants = ballot.line_ids.participant_id
-            if len(participants) != len(ballot.line_ids):
-                raise ValidationError(self.env._("A ballot grades each member once."))
+            keys = ballot.grades or {}
+            participants = Participant.browse(sorted(int(key) for key in keys)).exists()
+            if len(participants) != len(keys):
+                raise ValidationError(self.env._(
+                    "The ballot names members who are not evaluated in this campaign."))
             wrong = participants.filtered(lambda p, b=ballot: p.campaign_id != b.campaign_id or not p.evaluated)
             if wrong:
                 raise ValidationError(self.env._("%s is not evaluated in this campaign.",
@@ -200,54 +278,40 @@ class PartyEvaluationBallot(models.Model):
         """At the tally: shuffle the contents of all the ballots of the current round together, whatever their
         channel (paper, booth terminal, online), rewrite every row, erase the channel and unseal them.
 
-        The grades of the valid ballots of each voter type are permuted among their rows (every line is rewritten
-        in place, with a permutation drawn by the system's secure random generator); then every ballot row of the
-        round loses its channel and its seal. Afterwards every row of the round carries the same transaction (the
-        tally's), no row tells its channel, and the order of the rows (ids, numbers, line ids) no longer follows
-        the order in which the ballots were cast. The old row versions are vacuumed away after the commit.
+        The grades of the valid ballots of each voter type are permuted among their rows (a permutation drawn by
+        the system's secure random generator; every ballot row of the round is rewritten, with its grades, which
+        are stored in the ballot row: see party.evaluation.ballot.line); every ballot row of the round loses its
+        channel and its seal. Afterwards every row of the round carries the same transaction (the tally's), no
+        row tells its channel, and the order of the rows (ids, numbers, line ids) no longer follows the order in
+        which the ballots were cast. The old row versions are vacuumed away after the commit.
         Returns the ballots of the round."""
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(SQL("SELECT voter_type, spoiled IS TRUE, array_agg(id ORDER BY id) FROM party_evaluation_ballot "
                        "WHERE campaign_id = %s AND round = %s GROUP BY 1, 2", campaign.id, campaign.round))
         rng = random.SystemRandom()
-        targets, sources, every = [], [], []
+        targets, sources = [], []
         for _voter_type, spoiled, ids in cr.fetchall():
-            every += ids
-            if not spoiled:  # a spoiled ballot has no lines
-                shuffled = list(ids)
+            shuffled = list(ids)
+            if not spoiled:  # a spoiled ballot has no grades: rewritten as it is
                 rng.shuffle(shuffled)
-                targets += ids
-                sources += shuffled
-        if not every:
+            targets += ids
+            sources += shuffled
+        if not targets:
             return self.browse()
-        # one statement: every ballot row of the round and every line of its valid ballots rewritten. The
-        # permutation is a constant array (source ballot id - offset → target ballot id, 0 for the other ballots)
-        # looked up once per line: both sides of the join are then read in one pass each and hashed together
-        # (a join on a list of ballots made PostgreSQL fetch the lines of each ballot through the index, a page per
-        # line: 7 s for a thousand ballots of a thousand members, against under 5 s now)
-        offset = min(sources) - 1 if sources else 0
-        target_of = [0] * (max(sources) - offset if sources else 0)
-        for source, target in zip(sources, targets):
-            target_of[source - offset - 1] = target
-        with local_setting(cr, "work_mem", "64MB"):  # the hash of a million lines in memory, not in temp files
-            cr.execute(SQL("""
-                WITH ballots AS (
-                    UPDATE party_evaluation_ballot SET channel = NULL, sealed = FALSE WHERE id = ANY(%(every)s)
-                 RETURNING id
-                )
-                UPDATE party_evaluation_ballot_line dst
-                   SET grade = src.grade
-                  FROM party_evaluation_ballot_line src
-                 WHERE src.campaign_id = %(campaign)s AND src.round = %(round)s
-                   AND dst.campaign_id = %(campaign)s AND dst.round = %(round)s
-                   AND dst.ballot_id = (%(target_of)s::int[])[src.ballot_id - %(offset)s]
-                   AND dst.participant_id = src.participant_id
-            """, every=every, campaign=campaign.id, round=campaign.round, target_of=target_of, offset=offset))
-        self.env["party.evaluation.ballot.line"].invalidate_model(["grade"])
-        self.invalidate_model(["channel", "sealed"])
+        # one statement: each row of the round takes the grades of its source row (read as they were before the
+        # statement), loses its channel and its seal
+        cr.execute(SQL("""
+            UPDATE party_evaluation_ballot dst
+               SET grades = src.grades, channel = NULL, sealed = FALSE
+              FROM unnest(%s::int[], %s::int[]) AS moves(target, source)
+              JOIN party_evaluation_ballot src ON src.id = moves.source
+             WHERE dst.id = moves.target
+        """, targets, sources))
+        self.invalidate_model(["grades", "channel", "sealed"])
+        self.env["party.evaluation.ballot.line"].invalidate_model()
         self._vacuum_after_commit(BALLOT_TABLES + ENTRY_TABLES)
-        return self.browse(every)
+        return self.browse(targets)
 
     @api.model
     def _vacuum_after_commit(self, tables):

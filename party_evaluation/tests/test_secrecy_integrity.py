@@ -272,3 +272,79 @@ class TestBallotBadInput(EvaluationCase):
         with self.assertRaises(UserError) as caught:
             campaign.with_user(self.user_secretary).with_context(lang="zh_CN").write({"state": "published"})
         self.assertIn("不能编辑：状态", str(caught.exception))
+
+
+@tagged("post_install", "-at_install")
+class TestBallotGrades(EvaluationCase):
+    """A ballot's grades are stored in its row and read as its lines (a view): given and corrected as One2many
+    commands on the ballot while voting is open, never directly, and checked like lines."""
+
+    def test_lines_read_and_corrected_through_the_ballot(self):
+        campaign = self._to_voting(self._campaign())
+        evaluated = campaign.participant_ids.filtered("evaluated").sorted("id")
+        Ballot = self.env["party.evaluation.ballot"].with_user(self.user_secretary)
+        ballot = Ballot.create(self._ballot_vals(campaign, "member", 0))
+        self.assertEqual(ballot.line_ids.participant_id, evaluated, "one line per evaluated member")
+        self.assertEqual(ballot.line_ids.ballot_id, ballot)
+        self.assertEqual(set(ballot.line_ids.mapped("campaign_id")), {campaign})
+        first = ballot.line_ids.filtered(lambda line: line.participant_id == evaluated[0])
+        # the scrutineers correct a grade typed wrong, through the ballot
+        ballot.write({"line_ids": [Command.update(first.id, {"grade": "unqualified"})]})
+        self.assertEqual(ballot.line_ids.filtered(lambda line: line.participant_id == evaluated[0]).grade,
+                         "unqualified")
+        for vals, error, message in (
+                ({"grades": {str(evaluated[0].id): "excellent"}}, UserError, "given as its lines"),
+                ({"line_ids": [Command.update(first.id, {"participant_id": evaluated[1].id})]}, UserError,
+                 "Only the grade"),
+                ({"line_ids": [Command.update(first.id, {"grade": "perfect"})]}, ValidationError,
+                 "not a grade of the ballot"),
+                ({"line_ids": [Command.create({"participant_id": evaluated[0].id, "grade": "basic"})]},
+                 ValidationError, "each member once"),
+                ({"line_ids": [Command.delete(first.id)]}, ValidationError, "every evaluated member"),
+                ({"line_ids": [Command.update(first.id + 1_000_000_000, {"grade": "basic"})]}, UserError,
+                 "not one of the ballot's")):
+            with self.subTest(vals=vals), self.assertRaisesMsg(error, message):
+                ballot.write(vals)
+        self.assertEqual(ballot.line_ids.filtered(lambda line: line.participant_id == evaluated[0]).grade,
+                         "unqualified", "nothing of a refused correction is saved")
+        vals = self._ballot_vals(campaign, "member", 1)
+        for bad, error, message in (
+                ({"grades": {}}, UserError, "given as its lines"),
+                ({"line_ids": vals["line_ids"] + [Command.create({"participant_id": 0, "grade": "basic"})]},
+                 ValidationError, "grades an evaluated member"),
+                ({"line_ids": vals["line_ids"][:-1] + [Command.create({"participant_id": 10 ** 9})]},
+                 ValidationError, "not evaluated in this campaign")):
+            with self.subTest(vals=bad), self.assertRaisesMsg(error, message):
+                Ballot.create(dict(vals, **bad))
+        # spoiled: its grades are gone
+        ballot.write({"spoiled": True})
+        self.assertFalse(ballot.line_ids)
+        self.assertFalse(ballot.sudo().grades)
+        with self.assertRaisesMsg(UserError, "changed on the ballot itself"):
+            first.sudo().write({"grade": "excellent"})
+        with self.assertRaisesMsg(UserError, "changed on the ballot itself"):
+            first.sudo().unlink()
+
+    def test_the_tally_counts_the_stored_grades(self):
+        campaign = self._to_voting(self._campaign())
+        evaluated = campaign.participant_ids.filtered("evaluated").sorted("id")
+        self._cast_ballots(campaign)  # 27 valid member ballots, 11 public ones, one spoiled of each
+
+        def contents():
+            return sorted((ballot.voter_type, sorted((ballot.grades or {}).items()))
+                          for ballot in campaign.ballot_ids.sudo())
+
+        before = contents()
+        with freeze_time(self.meeting_date):
+            campaign.action_tally()
+        self.assertEqual(contents(), before, "the tally moves whole ballots among their rows, it changes no grade")
+        lines = self.env["party.evaluation.ballot.line"].sudo().search([("campaign_id", "=", campaign.id)])
+        self.assertEqual(len(lines), (27 + 11) * len(evaluated), "a spoiled ballot has no line")
+        for participant in evaluated:
+            for voter_type, valid in (("member", 27), ("public", 11)):
+                counted = sum(participant[f"{voter_type}_{grade}"]
+                              for grade in ("excellent", "qualified", "basic", "unqualified", "abstain"))
+                self.assertEqual(counted, valid, f"{participant.member_name}: every valid ballot counted once")
+            self.assertEqual(participant.member_excellent, len(lines.filtered(
+                lambda line, p=participant: line.participant_id == p and line.voter_type == "member"
+                and line.grade == "excellent")))
