@@ -2,7 +2,7 @@
     "name": "Democratic Evaluation of Members",
     "summary": "Yearly democratic evaluation of party members (民主评议党员): plan, meeting, secret ballot, "
                "tally, grading, disposals and rectification",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Human Resources/Party Affairs",
     "author": "Party Branch Suite",
     "website": "https://example.org/party-branch-suite",
