@@ -348,3 +348,25 @@ class TestBallotGrades(EvaluationCase):
             self.assertEqual(participant.member_excellent, len(lines.filtered(
                 lambda line, p=participant: line.participant_id == p and line.voter_type == "member"
                 and line.grade == "excellent")))
+
+    def test_lines_of_an_older_database_move_into_the_ballots(self):
+        """A database from before the grades were stored in the ballot row keeps its ballot lines in a table: at
+        the module's update they move into their ballots, and the table becomes the view."""
+        campaign = self._to_voting(self._campaign())
+        ballots = self._cast_ballots(campaign, members=3, member_spoiled=0, public=1, public_spoiled=0).sudo()
+        expected = {ballot.id: ballot.grades for ballot in ballots}
+        cr = self.env.cr
+        self.env.flush_all()
+        # the older layout: a table of lines, the ballots without their grades
+        cr.execute("CREATE TABLE party_evaluation_ballot_line_old AS SELECT id, ballot_id, participant_id, grade, "
+                   "campaign_id, company_id, round, voter_type, spoiled FROM party_evaluation_ballot_line")
+        cr.execute("DROP VIEW party_evaluation_ballot_line")
+        cr.execute("ALTER TABLE party_evaluation_ballot_line_old RENAME TO party_evaluation_ballot_line")
+        cr.execute("UPDATE party_evaluation_ballot SET grades = NULL WHERE id = ANY(%s)", [ballots.ids])
+        self.env.invalidate_all()
+        self.env["party.evaluation.ballot.line"].init()
+        cr.execute("SELECT relkind FROM pg_class WHERE relname = 'party_evaluation_ballot_line'")
+        self.assertEqual(cr.fetchone()[0], "v")
+        self.env.invalidate_all()
+        self.assertEqual({ballot.id: ballot.grades for ballot in ballots}, expected)
+        self.assertEqual(len(ballots.line_ids), 4 * len(campaign.participant_ids.filtered("evaluated")))
