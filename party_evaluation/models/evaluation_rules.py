@@ -16,6 +16,8 @@ GRADES = [
 ]
 GRADE_ORDER = [key for key, _label in GRADES]
 VOTE_CHOICES = GRADES + [("abstain", "Abstain")]
+# Who casts a ballot: the ballot, its lines and the ballot entry screen.
+VOTER_TYPES = [("member", "Party Member"), ("public", "Mass Representative")]
 
 # Rule codes of party_member_points for the grade's points (S003 P6: 20 / 15 / 10 / 0).
 GRADE_POINT_RULES = {

@@ -7,8 +7,6 @@ from odoo import Command, api, fields, models, sql_db
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, in_workflow
-
 from . import evaluation_rules as rules
 from .party_evaluation_ballot_line import LINE_ID_BASE
 
@@ -17,8 +15,6 @@ from .party_evaluation_ballot_line import LINE_ID_BASE
 # shuffled. Paper ballots are shuffled in the
 # ballot box before the scrutineers enter them.
 SEALED_CHANNELS = ("booth", "online")
-# Flag of the ballot's own writes on its seal and channel (changed by the workflow only).
-LINES_FLAG = "evaluation_ballot_lines"
 # Tables whose dead row versions hold grades (or the channel or order of a ballot): vacuumed after the tally
 # and after each ballot entered on screen, so that no old version survives (see _vacuum_after_commit). The entry
 # screen's tables are small and rewritten (VACUUM FULL); the ballot tables hold every campaign of the county and
@@ -59,8 +55,7 @@ class PartyEvaluationBallot(models.Model):
     company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
     number = fields.Integer(readonly=True, help="Number of the ballot in its campaign, in order of entry.")
     round = fields.Integer(readonly=True, help="Voting round of the campaign the ballot belongs to.")
-    voter_type = fields.Selection([("member", "Party Member"), ("public", "Mass Representative")],
-                                  required=True, default="member", readonly=True)
+    voter_type = fields.Selection(rules.VOTER_TYPES, required=True, default="member", readonly=True)
     channel = fields.Selection(
         [("paper", "Paper Ballot"), ("booth", "Booth Terminal"), ("online", "Online Ballot")],
         default="paper", readonly=True,
@@ -123,7 +118,7 @@ class PartyEvaluationBallot(models.Model):
             grades = self._grades_from_commands(vals.pop("line_ids", None) or [])
             vals["grades"] = None if vals.get("spoiled") or not grades else grades
             vals["sealed"] = vals.get("channel", "paper") in SEALED_CHANNELS
-        ballots = super(PartyEvaluationBallot, self.with_context(**{LINES_FLAG: WORKFLOW})).create(vals_list)
+        ballots = super().create(vals_list)
         # the lines are a view over the grades just stored: not the empty lines the create put in the cache
         ballots.invalidate_recordset(["line_ids"])
         # a sealed ballot is not readable, not even by who just cast it: the checks read it as the system
@@ -140,20 +135,20 @@ class PartyEvaluationBallot(models.Model):
         self._check_editable_ballot()
         if set(vals) & {"campaign_id", "number", "round"}:
             raise UserError(self.env._("The campaign, number and round of a ballot cannot be changed."))
-        if set(vals) & {"channel", "sealed"} and not in_workflow(self.env, LINES_FLAG):
+        # changed by the tally only, in SQL (see _shuffle_round)
+        if set(vals) & {"channel", "sealed"}:
             raise UserError(self.env._("The channel of a ballot and its seal cannot be changed."))
         if "grades" in vals:
             raise UserError(self.env._("The grades of a ballot are given as its lines."))
         vals = dict(vals)
         commands = vals.pop("line_ids", None)
-        ballots = self.with_context(**{LINES_FLAG: WORKFLOW})
         if commands or vals.get("spoiled"):
-            for ballot in ballots:
+            for ballot in self:
                 grades = None if vals.get("spoiled", ballot.spoiled) else ballot._grades_from_commands(commands or [])
                 super(PartyEvaluationBallot, ballot).write(dict(vals, grades=grades or None))
             res = True
         else:
-            res = super(PartyEvaluationBallot, ballots).write(vals)
+            res = super().write(vals)
         if commands or "spoiled" in vals or "voter_type" in vals:
             # the lines are a view over the ballots' grades, spoiled state and voter type
             self.invalidate_recordset(["line_ids"])

@@ -36,7 +36,7 @@ class PartyEvaluationBallotLine(models.Model):
     campaign_id = fields.Many2one("party.evaluation.campaign", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     round = fields.Integer(readonly=True)
-    voter_type = fields.Selection([("member", "Party Member"), ("public", "Mass Representative")], readonly=True)
+    voter_type = fields.Selection(rules.VOTER_TYPES, readonly=True)
     spoiled = fields.Boolean(readonly=True)
 
     def init(self):

@@ -1,6 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
+from ..models import evaluation_rules as rules
 from ..models.party_evaluation_ballot import ENTRY_TABLES
 
 
@@ -15,8 +16,7 @@ class PartyEvaluationBallotEntry(models.TransientModel):
 
     campaign_id = fields.Many2one("party.evaluation.campaign", required=True, ondelete="cascade",
                                   domain="[('state', '=', 'voting')]")
-    voter_type = fields.Selection([("member", "Party Member"), ("public", "Mass Representative")], required=True,
-                                  default="member")
+    voter_type = fields.Selection(rules.VOTER_TYPES, required=True, default="member")
     channel = fields.Selection([("paper", "Paper Ballot"), ("booth", "Booth Terminal")], required=True,
                                default="paper")
     spoiled = fields.Boolean(help="Unreadable, marked twice, or otherwise invalid: counted as cast, not tallied.")
