@@ -9,6 +9,7 @@ from odoo.tools import SQL
 
 from odoo.addons.web.models.models import SEARCH_PANEL_ERROR_MESSAGE
 
+from ..tools.bulk import int_array
 from ..tools.clock import party_today
 
 from .party_workflow import in_workflow
@@ -738,12 +739,12 @@ class PartyMember(models.Model):
                    bool_and(a.status = 'absent') AS missed
               FROM party_meeting_attendance a
               JOIN party_meeting m ON m.id = a.meeting_id
-             WHERE a.member_id = ANY(%s)
+             WHERE a.member_id = ANY(%s::int[])
                AND m.state = 'done'
                AND m.date < %s
           GROUP BY a.member_id, date_trunc('month', m.date)
           ORDER BY a.member_id, month DESC
-        """, [list(member_ids), last_month + relativedelta(months=1)])
+        """, [int_array(member_ids), last_month + relativedelta(months=1)])
         result = {}
         for member_id, month, missed in self.env.cr.fetchall():
             result.setdefault(member_id, []).append((month, missed))
@@ -758,9 +759,9 @@ class PartyMember(models.Model):
             SELECT member_id, month,
                    (COALESCE(amount_paid, 0) < COALESCE(amount_due, 0) AND NOT COALESCE(exempt, FALSE)) AS missed
               FROM party_dues
-             WHERE member_id = ANY(%s) AND month <= %s
+             WHERE member_id = ANY(%s::int[]) AND month <= %s
           ORDER BY member_id, month DESC
-        """, [list(member_ids), last_month])
+        """, [int_array(member_ids), last_month])
         result = {}
         for member_id, month, missed in self.env.cr.fetchall():
             result.setdefault(member_id, []).append((month, missed))
@@ -790,7 +791,7 @@ class PartyMember(models.Model):
                             THEN COALESCE(paid_date, month)
                        END AS settled_on
                   FROM party_dues
-                 WHERE member_id = ANY(%(ids)s) AND month >= %(first)s AND month <= %(last)s
+                 WHERE member_id = ANY(%(ids)s::int[]) AND month >= %(first)s AND month <= %(last)s
                    AND COALESCE(amount_due, 0) > 0
             ), candidates AS (
                 SELECT member_id FROM dues
@@ -798,7 +799,7 @@ class PartyMember(models.Model):
               GROUP BY member_id HAVING count(*) >= %(months)s
             )
             SELECT member_id, month, settled_on FROM dues WHERE member_id IN (SELECT member_id FROM candidates)
-        """, ids=member_ids, first=first_month, last=date_to, months=VETO_MONTHS))
+        """, ids=int_array(member_ids), first=first_month, last=date_to, months=VETO_MONTHS))
         dues = {}
         for member_id, month, settled_on in self.env.cr.fetchall():
             dues.setdefault(member_id, []).append((month, settled_on))
@@ -807,13 +808,14 @@ class PartyMember(models.Model):
                 SELECT a.member_id, date_trunc('month', m.date)::date AS month, bool_and(a.status = 'absent') AS missed
                   FROM party_meeting_attendance a
                   JOIN party_meeting m ON m.id = a.meeting_id
-                 WHERE a.member_id = ANY(%(ids)s) AND m.state = 'done' AND m.date >= %(first)s AND m.date < %(end)s
+                 WHERE a.member_id = ANY(%(ids)s::int[]) AND m.state = 'done'
+                   AND m.date >= %(first)s AND m.date < %(end)s
               GROUP BY a.member_id, date_trunc('month', m.date)
             )
             SELECT member_id, month, missed FROM months
              WHERE member_id IN (SELECT member_id FROM months WHERE missed
                                   GROUP BY member_id HAVING count(*) >= %(months)s)
-        """, ids=member_ids, first=first_month, end=date_to + relativedelta(days=1), months=VETO_MONTHS))
+        """, ids=int_array(member_ids), first=first_month, end=date_to + relativedelta(days=1), months=VETO_MONTHS))
         life = {}
         for member_id, month, missed in self.env.cr.fetchall():
             life.setdefault(member_id, []).append((month, missed))

@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..tools.bulk import copy_rows, no_cyclic_gc
+from ..tools.bulk import copy_rows, int_array, no_cyclic_gc
 from ..tools.clock import party_today
 from ..tools.read_group import format_plain_groups
 from .party_freeze_mixin import ATTACHMENTS, DELETE
@@ -664,7 +664,7 @@ class PartyPointsEntry(models.Model):
             self.env.cr.execute(SQL(
                 "INSERT INTO %(table)s (%(column)s) SELECT unnest(%(ids)s::int[]) AS id ORDER BY id "
                 "ON CONFLICT (%(column)s) DO UPDATE SET version = %(table)s.version + 1",
-                table=SQL.identifier(table), column=SQL.identifier(column), ids=ids), log_exceptions=False)
+                table=SQL.identifier(table), column=SQL.identifier(column), ids=int_array(ids)), log_exceptions=False)
 
     def _lock_for_decision(self):
         """Lock the entries before a state change (submit, approve, post, reject, withdraw, reverse), without
@@ -672,7 +672,8 @@ class PartyPointsEntry(models.Model):
         and the retry sees the new state ("Only submitted entries can be approved") instead of deciding twice."""
         if self.ids:
             self.env.cr.execute(SQL(
-                "SELECT id FROM party_points_entry WHERE id = ANY(%s) ORDER BY id FOR UPDATE NOWAIT", self.ids),
+                "SELECT id FROM party_points_entry WHERE id = ANY(%s::int[]) ORDER BY id FOR UPDATE NOWAIT",
+                int_array(self.ids)),
                 log_exceptions=False)
 
     # ------------------------------------------------------------------ caps
@@ -732,10 +733,10 @@ class PartyPointsEntry(models.Model):
                   FROM party_points_entry
                  WHERE state = 'posted' AND NOT COALESCE(is_reversed, FALSE) AND reversed_entry_id IS NULL
                    AND date >= %(first)s AND date <= %(last)s
-                   AND member_id = ANY(%(members)s) AND %(key)s = ANY(%(keys)s)
+                   AND member_id = ANY(%(members)s::int[]) AND %(key)s = ANY(%(keys)s::int[])
               GROUP BY 1, 2, 3
             """, key=SQL.identifier(key), months=months, first=first, last=last,
-                members=list({m for m, _k in pairs}), keys=list({k for _m, k in pairs})))
+                members=int_array({m for m, _k in pairs}), keys=int_array({k for _m, k in pairs})))
             return cr.fetchall()
 
         rule_sums = defaultdict(float)
@@ -753,10 +754,10 @@ class PartyPointsEntry(models.Model):
                 SELECT member_id, component_id, year, SUM(e1), SUM(e2), SUM(e3), SUM(e4)
                   FROM party_points_total
                  WHERE year >= %(first)s AND year <= %(last)s
-                   AND member_id = ANY(%(members)s) AND component_id = ANY(%(components)s)
+                   AND member_id = ANY(%(members)s::int[]) AND component_id = ANY(%(components)s::int[])
               GROUP BY 1, 2, 3
-            """, first=first.year, last=last.year, members=list({m for m, _c in pairs}),
-                components=list({c for _m, c in pairs})))
+            """, first=first.year, last=last.year, members=int_array({m for m, _c in pairs}),
+                components=int_array({c for _m, c in pairs})))
             for member_id, component_id, year, *quarters in cr.fetchall():
                 if scoring == "quarter":
                     for index, earned in enumerate(quarters):
@@ -1071,7 +1072,7 @@ class PartyPointsEntry(models.Model):
             Member.browse(member_ids).check_access("read")
         Member.flush_model(["organization_id", "party_group_id", "company_id"])
         self.env.cr.execute(SQL("SELECT id, organization_id, party_group_id, company_id FROM party_member "
-                                "WHERE id = ANY(%s)", list(member_ids)))
+                                "WHERE id = ANY(%s::int[])", int_array(member_ids)))
         member_values = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         Org = self.env["party.organization"]
         orgs = {org.id: org for org in Org.browse({values[0] for values in member_values.values() if values[0]})}

@@ -12,8 +12,8 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.clock import party_today
-from ..tools.bulk import (add_followers, changed_rows, column_kind, copy_rows, insert_unnest, local_setting, log_notes,
-                          no_cyclic_gc, update_rows)
+from ..tools.bulk import (add_followers, changed_rows, column_kind, copy_rows, float_array, insert_unnest, int_array,
+                          local_setting, log_notes, no_cyclic_gc, update_rows)
 from .party_points_logic import (
     GRADES,
     assign_stars,
@@ -360,8 +360,8 @@ class PartyPointsResult(models.Model):
               FROM party_member m
          LEFT JOIN party_points_result cur ON cur.member_id = m.id AND cur.year = %(year)s
          LEFT JOIN party_points_result prev ON prev.member_id = m.id AND prev.year = %(previous)s
-             WHERE m.id = ANY(%(ids)s)
-        """, year=year, previous=year - 1, first=date(year, 1, 1), last=date(year, 12, 31), ids=list(member_ids)))
+             WHERE m.id = ANY(%(ids)s::int[])
+        """, year=year, previous=year - 1, first=date(year, 1, 1), last=date(year, 12, 31), ids=int_array(member_ids)))
         keys = ("id", "organization_id", "party_group_id", "company_id", "stage", "join_date", "frail_exempt",
                 "veto_candidate", "serving_sentence", "sanctioned", "result_id", "state", "veto_manual",
                 "veto_manual_reason", "previous_total", "old_stars", "old_honour", "leading_cadre", "transferred_in")
@@ -389,7 +389,7 @@ class PartyPointsResult(models.Model):
                            year))
         else:
             cr.execute(SQL("SELECT member_id, component_id, q1, q2, q3, q4 FROM party_points_total "
-                           "WHERE year = %s AND member_id = ANY(%s)", year, list(member_ids)))
+                           "WHERE year = %s AND member_id = ANY(%s::int[])", year, int_array(member_ids)))
         wanted = None if every_member else set(member_ids)
         ledger = {}
         for member_id, component_id, q1, q2, q3, q4 in cr.fetchall():
@@ -461,7 +461,8 @@ class PartyPointsResult(models.Model):
                    COALESCE(stars, 0), COALESCE(honour, FALSE), star_rating
               FROM party_points_result
              WHERE year = %s %s
-        """, year, SQL() if branch_ids is None else SQL("AND organization_id = ANY(%s)", sorted(branch_ids))))
+        """, year, SQL() if branch_ids is None
+            else SQL("AND organization_id = ANY(%s::int[])", int_array(sorted(branch_ids)))))
         keys = ("id", "member_id", "organization_id", "company_id", "scheme_id", "total", "graded", "core_ok", "veto",
                 "grade", "old_rank_branch", "old_rank_overall", "old_branch_size", "old_top_ten", "old_bottom_ten",
                 "old_stars", "old_honour", "old_star_rating")
@@ -511,17 +512,18 @@ class PartyPointsResult(models.Model):
                                    r.rank_overall
                               FROM party_points_result r
                              WHERE r.year = %(year)s
-                               AND (r.company_id = ANY(%(companies)s) OR (%(none)s AND r.company_id IS NULL))
-                               AND (r.organization_id IS NULL OR NOT r.organization_id = ANY(%(branches)s))
-                               AND NOT r.member_id = ANY(%(members)s)
+                               AND (r.company_id = ANY(%(companies)s::int[]) OR (%(none)s AND r.company_id IS NULL))
+                               AND (r.organization_id IS NULL OR NOT r.organization_id = ANY(%(branches)s::int[]))
+                               AND NOT r.member_id = ANY(%(members)s::int[])
                             UNION ALL
                             SELECT NULL, key, company_id, total, NULL
                               FROM unnest(%(keys)s::int[], %(companies)s::int[], %(totals)s::float8[])
                                    AS mine(key, company_id, total)) every_result
                 )
                 SELECT id, key, rank FROM ranked WHERE key IS NOT NULL OR rank_overall IS DISTINCT FROM rank
-            """, year=year, companies=companies, none=None in companies, branches=sorted(branch_ids),
-                members=list(member_ids), keys=list(range(len(rows))), totals=[float(row["total"]) for row in rows]))
+            """, year=year, companies=int_array(companies), none=None in companies,
+                branches=int_array(sorted(branch_ids)), members=int_array(member_ids),
+                keys=int_array(range(len(rows))), totals=float_array(row["total"] for row in rows)))
             ranks = self.env.cr.fetchall()
         moved = []
         for result_id, key, rank in ranks:
@@ -546,9 +548,9 @@ class PartyPointsResult(models.Model):
         self.env.cr.execute(SQL("""
             SELECT DISTINCT e.member_id
               FROM party_points_entry e
-             WHERE e.member_id = ANY(%s) AND e.state = 'posted' AND e.year = %s AND e.points < 0
+             WHERE e.member_id = ANY(%s::int[]) AND e.state = 'posted' AND e.year = %s AND e.points < 0
                AND NOT COALESCE(e.is_reversed, FALSE) AND e.reversed_entry_id IS NULL
-        """, [row["member_id"] for row in candidates], year))
+        """, int_array(row["member_id"] for row in candidates), year))
         deducted = {member_id for (member_id,) in self.env.cr.fetchall()}
         for row in candidates:
             if row["member_id"] in deducted:
@@ -666,11 +668,11 @@ class PartyPointsResult(models.Model):
         counts = Counter(row["organization_id"] for row in rows if row["organization_id"])
         if counts:
             branches = self.env["party.organization"].sudo().browse(sorted(counts))
-            log_notes(branches, {
-                branch.id: Markup("<p>%s</p>") % self.env._(
-                    "Annual points results of %(year)s made final: %(count)s members.",
-                    year=year, count=counts[branch.id])
-                for branch in branches})
+            # translated once, filled in for each branch
+            text = self.env._("Annual points results of %(year)s made final: %(count)s members.")
+            paragraph = Markup("<p>%s</p>")
+            log_notes(branches, {branch_id: paragraph % (text % {"year": year, "count": count})
+                                 for branch_id, count in counts.items()})
 
     def _schedule_warning_talks(self, bottom_ten=False):
         """A warning talk (警示谈话) with each warned member of a year made final: an activity on the member for the
@@ -690,43 +692,47 @@ class PartyPointsResult(models.Model):
         deadline = today + relativedelta(days=activity_type.delay_count or 15)
         self.env.flush_all()
         cr = self.env.cr
+        # the member's display name is their name (a plain column): read with the result, not member by member
+        # through the ORM (a county's year-end warns thousands of members)
         cr.execute(SQL("""
-            SELECT r.member_id, COALESCE(r.organization_id, m.organization_id), r.year, r.total
+            SELECT r.member_id, COALESCE(r.organization_id, m.organization_id), r.year, r.total, m.name
               FROM party_points_result r
               JOIN party_member m ON m.id = r.member_id
-             WHERE r.id = ANY(%s)
+             WHERE r.id = ANY(%s::int[])
           ORDER BY r.id
-        """, self.ids))
+        """, int_array(self.ids)))
         rows = cr.fetchall()
         members = self.env["party.member"].sudo().browse([row[0] for row in rows])
-        names = {member.id: member.display_name for member in members}
         responsible = {}
         for org in self.env["party.organization"].sudo().browse({row[1] for row in rows if row[1]}):
             responsible[org.id] = org._get_responsible_user()
-        users = {org_id: responsible.get(org_id) or self.env.user for _m, org_id, _y, _t in rows}
+        users = {org_id: responsible.get(org_id) or self.env.user for _m, org_id, _y, _t, _n in rows}
+        # the texts translated once, then filled in for each member (the same result as translating with the
+        # values: the values are plain text, escaped in the note's HTML below)
+        if bottom_ten:
+            note_text = self.env._("%(name)s is in the bottom 10 %% of the branch for %(year)s (%(total)s points): "
+                                   "barred from honours, hold a talk and set a time to improve (S003 P8).")
+        else:
+            note_text = self.env._("%(name)s's points of %(year)s (%(total)s) are below the warning level: hold a "
+                                   "warning talk. Warned two years running, the member is proposed Unqualified in "
+                                   "the democratic evaluation.")
+        summary_text = self.env._("Warning talk with %s")
+        paragraph = Markup("<p>%s</p>")
         columns = {"res_model_id": [], "res_model": [], "res_id": [], "res_name": [], "activity_type_id": [],
                    "user_id": [], "user_tz": [], "date_deadline": [], "note": [], "summary": []}
         followers = {}
-        for member_id, org_id, year, total in rows:
+        for member_id, org_id, year, total, name in rows:
             user = users[org_id]
-            values = {"name": names[member_id], "year": year, "total": total}
-            if bottom_ten:
-                note = self.env._("%(name)s is in the bottom 10 %% of the branch for %(year)s (%(total)s points): "
-                                  "barred from honours, hold a talk and set a time to improve (S003 P8).", **values)
-            else:
-                note = self.env._("%(name)s's points of %(year)s (%(total)s) are below the warning level: hold a "
-                                  "warning talk. Warned two years running, the member is proposed Unqualified in "
-                                  "the democratic evaluation.", **values)
             columns["res_model_id"].append(model_id)
             columns["res_model"].append("party.member")
             columns["res_id"].append(member_id)
-            columns["res_name"].append(names[member_id])
+            columns["res_name"].append(name)
             columns["activity_type_id"].append(activity_type.id)
             columns["user_id"].append(user.id)
             columns["user_tz"].append(user.tz or None)
             columns["date_deadline"].append(deadline)
-            columns["note"].append(str(Markup("<p>%s</p>") % note))
-            columns["summary"].append(self.env._("Warning talk with %s", names[member_id]))
+            columns["note"].append(str(paragraph % (note_text % {"name": name, "year": year, "total": total})))
+            columns["summary"].append(summary_text % name)
             followers.setdefault(user, []).append(member_id)
         types = {"res_model_id": "int4", "res_id": "int4", "activity_type_id": "int4", "user_id": "int4",
                  "date_deadline": "date", "note": "text"}

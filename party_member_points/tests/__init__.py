@@ -5,6 +5,7 @@ from . import test_points_entry
 from . import test_points_register
 from . import test_points_period
 from . import test_points_result
+from . import test_bulk_tools
 from . import test_hr
 from . import test_query_counts
 from . import test_report_rendering

@@ -7,6 +7,7 @@ from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.addons.party_member_points.models import party_points_result
 from odoo.addons.party_member_points.tools.clock import party_today
 
+from .test_integrity import load_zh_cn
 from .test_points_common import PartyPointsCase
 
 
@@ -394,7 +395,28 @@ class TestPointsResults(PartyPointsCase):
         talk = low.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("party_member_points.mail_activity_type_warning_talk"))
         self.assertEqual(talk.user_id, self.user_other_secretary, "the branch secretary holds the talk")
+        self.assertEqual(talk.summary, "Warning talk with Low Points")
+        self.assertEqual(talk.res_name, "Low Points")
+        self.assertIn(f"<p>Low Points&#39;s points of {self.YEAR} (", str(talk.note))
         self.assertFalse(fine.activity_ids.filtered(lambda a: a.activity_type_id == talk.activity_type_id))
+        branch_note = self.default_branch.message_ids.filtered(lambda m: "made final" in str(m.body))[:1]
+        self.assertIn(f"Annual points results of {self.YEAR} made final: 3 members.", str(branch_note.body))
+
+    def test_warning_talk_texts_translated_and_escaped(self):
+        """The warning talk's summary and note, and the branch's note of the year made final, are in the user's
+        language, with the member's name as written (HTML in a name is shown as text, not run)."""
+        load_zh_cn(self.env)
+        low = self._member("王<b>五</b> & \\ \"六\"", org=self.default_branch)
+        self.Result.with_context(lang="zh_CN")._compute_year(self.YEAR, low, final=True)
+        talk = low.activity_ids.filtered(
+            lambda a: a.activity_type_id == self.env.ref("party_member_points.mail_activity_type_warning_talk"))
+        self.assertEqual(talk.summary, "与 王<b>五</b> & \\ \"六\" 进行警示谈话")
+        self.assertEqual(talk.res_name, low.name)
+        self.assertIn(f"王&lt;b&gt;五&lt;/b&gt; &amp; \\ &#34;六&#34; {self.YEAR} 年度积分（", str(talk.note))
+        self.assertIn("低于警示线", str(talk.note))
+        self.assertNotIn("<b>", str(talk.note))
+        branch_note = self.default_branch.message_ids.filtered(lambda m: "已定稿" in str(m.body))[:1]
+        self.assertIn(f"{self.YEAR} 年度积分结果已定稿：1 名党员。", str(branch_note.body))
 
     def test_star_rating_proposed_voted_approved_published(self):
         """S003 P4 第十八条: computed stars are a proposal of the committee, voted by the members' meeting; four

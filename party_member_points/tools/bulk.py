@@ -25,16 +25,72 @@ def copy_escape(text):
 
 def copy_column(values, kind):
     """The ``values`` of one column in the text format of COPY. ``kind``: ``number`` (integers, floats, record
-    ids: ``None``/``False`` are NULL), ``bool``, ``text`` (``None``/``False`` are NULL) or ``json``."""
+    ids: ``None``/``False`` are NULL), ``bool``, ``text`` (``None``/``False`` are NULL) or ``json``.
+
+    Formatted with ``map`` (the loop runs in C: a province's year-end formats millions of values); the few
+    values that need more (NULLs, escapes) are put right afterwards."""
     if kind == "number":
-        return [NULL if value is None or value is False else str(value) for value in values]
+        # str() of a number is never "None" nor "False": those two are the NULLs
+        texts = list(map(str, values))
+        if "None" in texts or "False" in texts:
+            texts = [NULL if text in ("None", "False") else text for text in texts]
+        return texts
     if kind == "bool":
         return [NULL if value is None else ("t" if value else "f") for value in values]
     if kind == "text":
-        return [NULL if value is None or value is False else copy_escape(str(value)) for value in values]
+        try:
+            # a column holds few distinct texts (states, grades, reasons): each is escaped once
+            table = {value: NULL if value is None or value is False else copy_escape(str(value))
+                     for value in set(values)}
+        except TypeError:  # an unhashable value
+            return [NULL if value is None or value is False else copy_escape(str(value)) for value in values]
+        return list(map(table.__getitem__, values))
     if kind == "json":
-        return [NULL if value is None else copy_escape(_JSON(value)) for value in values]
+        # the JSON text of a value has no tab nor line break (they are escaped in its strings): only its
+        # backslashes are escaped for COPY
+        texts = list(map(_JSON, values))
+        if any("\\" in text for text in texts):
+            texts = [text.replace("\\", "\\\\") for text in texts]
+        if "null" in texts:  # None is NULL (after the escapes: the NULL marker is a backslash sequence)
+            texts = [NULL if value is None else text for value, text in zip(values, texts)]
+        return texts
     raise ValueError(f"unknown column kind {kind!r}")
+
+
+def int_array(values):
+    """``values`` (integers, record ids; ``None`` and ``False`` for NULL) as the text of a PostgreSQL array, for
+    ``%s::int[]`` (or ``int8[]``).
+
+    psycopg2 sends a Python list as ``ARRAY[1, 2, ...]``, an expression that PostgreSQL parses element by element:
+    a county's 50,000 member ids took 0.1 s to parse in each query, against 0.03 s for the text of the array."""
+    values = list(values)
+    if None in values or False in values:  # NULLs (False: an empty many2one); 0 == False lands here too
+        return "{" + ",".join("NULL" if value is None or value is False else str(int(value)) for value in values) + "}"
+    return "{" + ",".join(map(str, map(int, values))) + "}"
+
+
+def float_array(values):
+    """``values`` (numbers, ``None`` for NULL) as the text of a PostgreSQL array, for ``%s::float8[]`` (see
+    :func:`int_array`)."""
+    return "{" + ",".join("NULL" if value is None else repr(float(value)) for value in values) + "}"
+
+
+def text_array(values):
+    """``values`` (texts, or values written as text such as dates; ``None`` and ``False`` for NULL) as the text of
+    a PostgreSQL array, for ``%s::text[]``, ``varchar[]`` or ``date[]`` (see :func:`int_array`): each element
+    quoted, its backslashes and double quotes escaped."""
+    return "{" + ",".join(
+        "NULL" if value is None or value is False else '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        for value in values) + "}"
+
+
+def array_text(type_, values):
+    """The text of a PostgreSQL array of ``type_`` (``int4``, ``float8``, ``text``, ``varchar``, ``date``...)."""
+    if type_ in ("int", "int4", "int8", "integer", "bigint"):
+        return int_array(values)
+    if type_ in ("float8", "float", "double precision", "numeric"):
+        return float_array(values)
+    return text_array(values)
 
 
 def column_kind(field):
@@ -194,7 +250,7 @@ def insert_unnest(cr, table, columns, constants=None, returning=None):
         SQL(", ").join(SQL.identifier(name) for name in [*names, *constants]),
         SQL(", ").join([SQL("v.%s", SQL.identifier(name)) for name in names]
                        + [SQL("%s", value) for value in constants.values()]),
-        SQL(", ").join([SQL("unnest(%s::%s[]) AS %s", values, SQL(type_), SQL.identifier(name))
+        SQL(", ").join([SQL("unnest(%s::%s[]) AS %s", array_text(type_, values), SQL(type_), SQL.identifier(name))
                         for name, (type_, values) in columns.items()]
                        + [SQL("generate_series(1, %s) AS __row", len(next(iter(columns.values()))[1]))]),
         SQL(" RETURNING %s", SQL.identifier(returning)) if returning else SQL()))
@@ -256,7 +312,7 @@ def add_followers(env, model, followers):
         SELECT new.id, s.id
           FROM new
           JOIN unnest(%(external)s::int[]) AS s(id) ON new.partner_id = ANY(%(customers)s::int[])
-    """, model=model, partners=[p for p, _r in pairs], records=[r for _p, r in pairs], default=default.ids,
-        external=external.ids, customers=sorted(customers)))
+    """, model=model, partners=int_array(p for p, _r in pairs), records=int_array(r for _p, r in pairs),
+        default=int_array(default.ids), external=int_array(external.ids), customers=int_array(sorted(customers))))
     env["mail.followers"].invalidate_model()
     env[model].invalidate_model(["message_follower_ids", "message_partner_ids"])
