@@ -699,7 +699,10 @@ class PartyPointsEntry(models.Model):
         """
         if not items:
             return []
-        settings = self._cap_settings({item["rule"].id for item in items})
+        # the member's and rule's ids of each item, read once (given by a batch that has them)
+        item_ids = [(item["member_id"], item["rule_id"]) if "rule_id" in item else (item["member"].id, item["rule"].id)
+                    for item in items]
+        settings = self._cap_settings({rule_id for _member_id, rule_id in item_ids})
         dates = [item["date"] for item in items]
         first = date_type(min(dates).year, 1, 1)
         last = date_type(max(dates).year, 12, 31)
@@ -708,9 +711,9 @@ class PartyPointsEntry(models.Model):
         rule_members = defaultdict(set)
         component_members = defaultdict(set)
         counted_members = set()
-        for item in items:
-            info = settings[item["rule"].id]
-            member_id, points = item["member"].id, item["points"]
+        for item, (member_id, rule_id) in zip(items, item_ids):
+            info = settings[rule_id]
+            points = item["points"]
             if info["count_limit"] or info["cap"]:
                 rule_members[info["period"]].add((member_id, info["rule"]))
             if points > 0 and info["comp_max"]:
@@ -785,9 +788,9 @@ class PartyPointsEntry(models.Model):
             return found
 
         results = []
-        for item in items:
-            member_id, day, requested = item["member"].id, item["date"], item["points"]
-            info = settings[item["rule"].id]
+        for item, (member_id, rule_id) in zip(items, item_ids):
+            day, requested = item["date"], item["points"]
+            info = settings[rule_id]
             rule_key = (member_id, info["rule"], period_start(day, info["period"]))
             scoring_start = period_start(day, info["scoring"])
             component_key = (member_id, info["component"], scoring_start)
@@ -1079,46 +1082,56 @@ class PartyPointsEntry(models.Model):
         schemes = Org.browse(list(orgs))._get_points_schemes()
         rules = {}
         rule_values = {}
-        user = self.env.user
+        # record ids read once per rule and for the current user (a county's batch repeats the same few rules over a
+        # hundred thousand items: ``record.id`` is a descriptor call each time)
+        uid = self.env.user.id
         prepared = []
         for item in items:
             member = item["member"]
-            org_id, group_id, company_id = member_values[member.id]
+            member_id = member.id
+            org_id, group_id, company_id = member_values[member_id]
             org = orgs.get(org_id) or Org
             scheme = schemes.get(org_id)
             if not scheme:
                 raise UserError(self.env._("No points scheme applies to %s: configure a default scheme.", org.name))
             key = (scheme.id, item["rule_code"])
-            rule = rules.get(key)
-            if rule is None:
-                rule = rules[key] = scheme._get_rule(item["rule_code"])
+            found = rules.get(key)
+            if found is None:
+                rule = scheme._get_rule(item["rule_code"])
                 if not rule:
                     raise UserError(self.env._("The points scheme %(scheme)s has no rule with the code %(code)s.",
                                                scheme=scheme.name, code=item["rule_code"]))
+                found = rules[key] = (rule, rule.id)
                 if rule.id not in rule_values:
                     rule_values[rule.id] = {
                         "points": rule.points, "name": rule.name, "scheme_id": rule.scheme_id.id,
                         "component_id": rule.component_id.id or None, "category": rule.category}
-            values = rule_values[rule.id]
+            rule, rule_id = found
+            values = rule_values[rule_id]
             source = item.get("source")
             points = item.get("points")
             day = item.get("date")
             prepared.append({
-                "member": member, "member_id": member.id, "org": org, "group_id": group_id or None,
-                "company_id": company_id or None, "rule": rule, "rule_values": values,
-                "date": (day if type(day) is date_type else fields.Date.to_date(day)) or today,
+                "member": member, "member_id": member_id, "org": org, "org_id": org_id or None,
+                "group_id": group_id or None, "company_id": company_id or None, "rule": rule, "rule_id": rule_id,
+                "rule_values": values, "date": (day if type(day) is date_type else fields.Date.to_date(day)) or today,
                 "points": values["points"] if points is None else points,
                 "source_ref": f"{source._name},{source.id}" if source else False,
                 "description": item.get("description") or values["name"],
-                "proposer": item.get("proposer") or user,
-                "approver": item.get("approver") or user,
+                "proposer_id": item["proposer"].id if item.get("proposer") else uid,
+                "approver_id": item["approver"].id if item.get("approver") else uid,
                 "automatic": item.get("automatic", True),
             })
         # Closing a period locks its points, not the register: the points of a meeting held or dues paid in a
         # closed period are posted today, in the open period, with a note of the day they belong to.
         Period = self.env["party.points.period"]
         moved = []
-        for p, closed in zip(prepared, Period._closed_periods_of([(p["org"], p["date"]) for p in prepared])):
+        # each organization and day once (a county's batch: a thousand branches, a few days)
+        pairs = list(dict.fromkeys((p["org_id"], p["date"]) for p in prepared))
+        closed_of = dict(zip(pairs, Period._closed_periods_of([(orgs.get(org_id) or Org, day)
+                                                               for org_id, day in pairs])))
+        for p in prepared:
+            closed = closed_of[(p["org_id"], p["date"])]
             if closed:
                 p["description"] = self.env._(
                     "%(description)s (of %(date)s, period %(period)s closed: recorded in the open period)",
@@ -1133,7 +1146,7 @@ class PartyPointsEntry(models.Model):
         if refs:
             existing = Entry.search_fetch([
                 ("source_ref", "in", refs), ("state", "=", "posted"), ("is_reversed", "=", False),
-                ("reversed_entry_id", "=", False), ("rule_id", "in", list({p["rule"].id for p in prepared})),
+                ("reversed_entry_id", "=", False), ("rule_id", "in", list({p["rule_id"] for p in prepared})),
             ], ["member_id", "rule_id", "source_ref"])
             for entry in existing:
                 if entry.source_ref:
@@ -1142,7 +1155,7 @@ class PartyPointsEntry(models.Model):
         found_ids = []
         todo = []
         for p in prepared:
-            previous = done.get((p["member_id"], p["rule"].id, p["source_ref"])) if p["source_ref"] else None
+            previous = done.get((p["member_id"], p["rule_id"], p["source_ref"])) if p["source_ref"] else None
             if previous:
                 found_ids.append(previous)
             else:
@@ -1155,13 +1168,13 @@ class PartyPointsEntry(models.Model):
                 continue
             values = p["rule_values"]
             rows.append({
-                "name": p["description"], "member_id": p["member_id"], "organization_id": p["org"].id,
+                "name": p["description"], "member_id": p["member_id"], "organization_id": p["org_id"],
                 "party_group_id": p["group_id"], "company_id": p["company_id"],
-                "scheme_id": values["scheme_id"], "rule_id": p["rule"].id, "component_id": values["component_id"],
+                "scheme_id": values["scheme_id"], "rule_id": p["rule_id"], "component_id": values["component_id"],
                 "category": values["category"], "date": p["date"], "year": p["date"].year, "points": allowed,
                 "requested_points": p["points"], "cap_note": note or None, "is_automatic": bool(p["automatic"]),
-                "source_ref": p["source_ref"] or None, "proposer_id": p["proposer"].id,
-                "approver_id": p["approver"].id,
+                "source_ref": p["source_ref"] or None, "proposer_id": p["proposer_id"],
+                "approver_id": p["approver_id"],
             })
         created = Entry._insert_posted(rows)
         found = self.browse(dict.fromkeys(found_ids))
