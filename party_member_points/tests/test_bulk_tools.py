@@ -43,6 +43,8 @@ class TestBulkTools(TransactionCase):
         self.assertEqual(copy_column(["a\tb", None, False, "a\tb"], "text"), ["a\\tb", "\\N", "\\N", "a\\tb"])
         self.assertEqual(copy_column([None, [1, 2], {"a": "x\\y"}], "json"),
                          ["\\N", "[1, 2]", '{"a": "x\\\\\\\\y"}'])
+        self.assertEqual(copy_column([0, False, 1, True, date(2026, 1, 2)], "text"),
+                         ["0", "\\N", "1", "True", "2026-01-02"], "False is NULL, 0 is 0")
         self.assertEqual(copy_column([True, False, None], "bool"), ["t", "f", "\\N"])
         with self.assertRaises(ValueError):
             copy_column([1], "date")

@@ -39,12 +39,15 @@ def copy_column(values, kind):
         return [NULL if value is None else ("t" if value else "f") for value in values]
     if kind == "text":
         try:
-            # a column holds few distinct texts (states, grades, reasons): each is escaped once
-            table = {value: NULL if value is None or value is False else copy_escape(str(value))
-                     for value in set(values)}
+            distinct = set(values)
         except TypeError:  # an unhashable value
-            return [NULL if value is None or value is False else copy_escape(str(value)) for value in values]
-        return list(map(table.__getitem__, values))
+            distinct = None
+        # a column of texts holds few distinct ones (states, grades, reasons): each is escaped once; other values
+        # (False for NULL, dates, numbers) one by one, as False == 0 and True == 1 would share an entry
+        if distinct is not None and all(isinstance(value, str) for value in distinct if value is not None):
+            table = {value: NULL if value is None else copy_escape(value) for value in distinct}
+            return list(map(table.__getitem__, values))
+        return [NULL if value is None or value is False else copy_escape(str(value)) for value in values]
     if kind == "json":
         # the JSON text of a value has no tab nor line break (they are escaped in its strings): only its
         # backslashes are escaped for COPY
