@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.bulk import int_array
 from ..tools.clock import party_today
 from .party_freeze_mixin import DELETE
 
@@ -117,9 +118,9 @@ class PartyDues(models.Model):
             self.flush_model()
             self.env.cr.execute("""
                 SELECT DISTINCT ON (member_id) member_id, amount_due
-                  FROM party_dues WHERE member_id = ANY(%s) AND month < %s
+                  FROM party_dues WHERE member_id = ANY(%s::int[]) AND month < %s
               ORDER BY member_id, month DESC
-            """, [members.ids, month])
+            """, [int_array(members.ids), month])
             last_amounts = dict(self.env.cr.fetchall())
         return self.create([
             {"member_id": member.id, "month": month,

@@ -699,9 +699,8 @@ class PartyPointsEntry(models.Model):
         """
         if not items:
             return []
-        # the member's and rule's ids of each item, read once (given by a batch that has them)
-        item_ids = [(item["member_id"], item["rule_id"]) if "rule_id" in item else (item["member"].id, item["rule"].id)
-                    for item in items]
+        # the member's and rule's ids of each item, read once for both loops below
+        item_ids = [(item["member"].id, item["rule"].id) for item in items]
         settings = self._cap_settings({rule_id for _member_id, rule_id in item_ids})
         dates = [item["date"] for item in items]
         first = date_type(min(dates).year, 1, 1)

@@ -177,7 +177,7 @@ def changed_rows(cr, table, columns, rows, where=None):
     selected = SQL(", ").join(SQL("%s::text", SQL.identifier(name)) if kind == "json" else SQL.identifier(name)
                               for name, kind in columns.items())
     if where is None or len(rows) < 1000:
-        where = SQL("id = ANY(%s)", [row["id"] for row in rows])
+        where = SQL("id = ANY(%s::int[])", int_array(row["id"] for row in rows))
     cr.execute(SQL("SELECT id, %s FROM %s WHERE %s", selected, SQL.identifier(table), where))
     stored = {row[0]: row[1:] for row in cr.fetchall()}
     values = zip(*(stored_column([row[name] for row in rows], kind) for name, kind in columns.items()))

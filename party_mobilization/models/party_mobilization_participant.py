@@ -4,6 +4,7 @@ from odoo.tools import SQL
 
 from odoo.addons.party_member_points.models.party_freeze_mixin import DELETE
 from odoo.addons.party_member_points.models.party_workflow import WORKFLOW, check_flow_write, in_workflow
+from odoo.addons.party_member_points.tools.bulk import int_array, text_array
 from odoo.addons.party_member_points.tools.clock import party_today
 
 from .mobilization_rules import IDENTITIES
@@ -129,8 +130,8 @@ class PartyMobilizationParticipant(models.Model):
           ORDER BY batch.sequence, person.name, person.id
          RETURNING id
         """, project=project.id, organization=project.organization_id.id, company=project.company_id.id or None,
-            uid=self.env.uid, now=now, persons=[line[0] for line in lines], batches=[line[1].id for line in lines],
-            identities=[line[2] for line in lines]))
+            uid=self.env.uid, now=now, persons=int_array(line[0] for line in lines),
+            batches=int_array(line[1].id for line in lines), identities=text_array(line[2] for line in lines)))
         participants = self.browse([row[0] for row in self.env.cr.fetchall()])
         self.env["party.mobilization.project"].invalidate_model(["participant_ids"])
         self.env["party.mobilization.batch"].invalidate_model(["participant_ids"])
