@@ -326,17 +326,22 @@ class PartyPointsResult(models.Model):
             progress.phase("ranked and starred")
             created = self._year_store(year, rows, others, final, outside_moved)
             progress.phase("written")
-        result_ids = {m: result_ids[m] or created[m] for m in todo}
-        if final:
-            self._year_announce_final(year, rows)
-            # from the computed rows: reading back tens of thousands of results to filter them costs seconds
-            barred = {scheme.id for scheme in schemes.values() if scheme.bottom_ten_barred}
-            self.sudo().browse([result_ids[row["member_id"]] for row in rows
-                                if row["warning"]])._schedule_warning_talks()
-            self.sudo().browse([result_ids[row["member_id"]] for row in rows
-                                if row["bottom_ten"] and row["graded"] and row["scheme_id"] in barred
-                                and not row["warning"]])._schedule_warning_talks(bottom_ten=True)
-            progress.phase("announced in the branches' chatter, warning talks scheduled")
+            result_ids = {m: result_ids[m] or created[m] for m in todo}
+            if final:
+                self._year_announce_final(year, rows)
+                # from the computed rows: reading back tens of thousands of results to filter them costs seconds
+                barred = {scheme.id for scheme in schemes.values() if scheme.bottom_ten_barred}
+                warned = [result_ids[row["member_id"]] for row in rows if row["warning"]]
+                bottom = [result_ids[row["member_id"]] for row in rows
+                          if row["bottom_ten"] and row["graded"] and row["scheme_id"] in barred and not row["warning"]]
+                # the rows are dropped before the collector runs again: kept alive, its first full collection
+                # walks them all (0.2 s at the county)
+                del rows, others
+                self.sudo().browse(warned)._schedule_warning_talks()
+                self.sudo().browse(bottom)._schedule_warning_talks(bottom_ten=True)
+                progress.phase("announced in the branches' chatter, warning talks scheduled")
+            else:
+                del rows, others
         progress.done()
         return self.browse([result_ids[m] for m in todo])
 
@@ -568,19 +573,25 @@ class PartyPointsResult(models.Model):
             if row["graded"]:
                 groups.setdefault((row["organization_id"], row["scheme_id"]), []).append(row)
         Scheme = self.env["party.points.scheme"].sudo()
+        # each scheme's settings read once (a county has a thousand branches, most of them under one scheme)
+        star_settings = {}
         for (_org, scheme_id), graded in groups.items():
-            scheme = schemes.get(scheme_id) or Scheme.browse(scheme_id)
+            settings = star_settings.get(scheme_id)
+            if settings is None:
+                scheme = schemes.get(scheme_id) or Scheme.browse(scheme_id)
+                settings = star_settings[scheme_id] = (
+                    scheme._star_thresholds(), scheme._star_quotas(), scheme.small_branch_size,
+                    0 if scheme.veto_outcome == "unqualified" else VETO_STARS, scheme.excellent_needs_stars)
+            thresholds, quotas, small_branch_size, veto_stars, excellent_needs_stars = settings
             # ties go to the older result: new results get their ids after the existing ones, in member order
             keyed = [{"id": (0, row["id"]) if row["id"] else (1, row["member_id"]), "total": row["total"],
                       "core_ok": row["core_ok"], "veto": row["veto"]} for row in graded]
-            stars = assign_stars(
-                keyed, scheme._star_thresholds(), scheme._star_quotas(), core_bar=3,
-                small_branch_size=scheme.small_branch_size,
-                veto_stars=0 if scheme.veto_outcome == "unqualified" else VETO_STARS)
+            stars = assign_stars(keyed, thresholds, quotas, core_bar=3, small_branch_size=small_branch_size,
+                                 veto_stars=veto_stars)
             for row, key in zip(graded, keyed):
                 row["stars"] = stars[key["id"]]
                 if "component_lines" in row:  # a result computed now (not a final or other one)
-                    row["grade"] = grade_with_stars(row["grade"], row["stars"], scheme.excellent_needs_stars)
+                    row["grade"] = grade_with_stars(row["grade"], row["stars"], excellent_needs_stars)
         for row in rows:
             # computed stars are a proposal: five stars reach the honour roll once approved (party.points.star.review);
             # S003 P8 (三): the bottom 10 % are barred from honours where the scheme says so

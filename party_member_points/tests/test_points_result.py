@@ -1,3 +1,4 @@
+import gc
 from datetime import date, timedelta
 from unittest.mock import patch
 
@@ -63,6 +64,27 @@ class TestPointsResults(PartyPointsCase):
         lines = ordered[0].line_ids.sorted("sequence")
         self.assertEqual(lines.mapped("points"), [10.0, 20.0, 69.0])
         self.assertEqual(lines[0].percent, 100.0)
+
+    def test_collector_left_as_found(self):
+        """The year's computation and a batch of automatic entries pause Python's cyclic collector while they
+        build their rows (see no_cyclic_gc): whatever happens, the server's collector is left as they found it."""
+        member = self._member("Collected Member", organization_id=self.seven.id)
+        was_enabled = gc.isenabled()
+        self.addCleanup(gc.enable if was_enabled else gc.disable)
+        for enabled in (True, False):
+            (gc.enable if enabled else gc.disable)()
+            self._post(member, self.r_life, day=date(self.YEAR, 5, 1), points=10.0)
+            self.assertEqual(gc.isenabled(), enabled)
+            with self.assertRaises(UserError):  # a batch refused half-way (a rule the scheme does not have)
+                self.Entry._post_automatic_multi([{"member": member, "rule_code": "no_such_rule"}])
+            self.assertEqual(gc.isenabled(), enabled)
+            results = self.Result._compute_year(self.YEAR, member)
+            self.assertEqual(gc.isenabled(), enabled)
+            self.assertEqual(results.member_id, member)
+            self.assertEqual(results.q2, self._total(member, year=self.YEAR))  # the May entries, all in Q2
+        self.Result._compute_year(self.YEAR, member, final=True)
+        self.assertEqual(gc.isenabled(), False)
+        self.assertEqual(self.Result.search([("member_id", "=", member.id)]).state, "final")
 
     def test_recomputation_writes_only_what_moved(self):
         """Results computed again are rewritten only where a figure changed: the others keep who last updated them
