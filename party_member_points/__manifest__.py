@@ -1,7 +1,7 @@
 {
     "name": "Party Member Register and Points",
     "summary": "Party member register, organizational life, dues and the member points system",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Human Resources/Party Affairs",
     "author": "Party Branch Suite",
     "website": "https://example.org/party-branch-suite",

@@ -262,6 +262,13 @@ def core_bar_met(core_points, core_bar_points=0.0, core_percents=(), core_bar_pe
     return True
 
 
+def component_percent(points, max_points):
+    """Share of a component's maximum reached by its ``points``, in percent (0 without a maximum): the
+    ``% of Maximum`` of a result line. The result lines' view computes it the same way in SQL
+    (``party.points.result.line``)."""
+    return 100.0 * points / max_points if max_points else 0.0
+
+
 def member_year_figures(components, ledger, total_method="sum", floor_mode="component", core_bar_percent=0.0,
                         carry_over_percent=0.0, previous_total=0.0, core_bar_points=0.0):
     """Annual figures of one member before veto and grade.
@@ -270,8 +277,9 @@ def member_year_figures(components, ledger, total_method="sum", floor_mode="comp
     ``ledger``: ``{component_id: [q1, q2, q3, q4]}`` posted points of the year per quarter.
     Sum schemes add the year's points to the starting points (the component floor applies to the year);
     schemes scored per quarter score each quarter from the starting points and take the mean of the quarters.
-    Returns a dict: ``lines`` (``(component_id, points, max_points, percent)``), ``quarters``, ``earned``
-    (floored at zero for a total floor), ``carry`` (share of last year's positive total) and ``core_ok``.
+    Returns a dict: ``lines`` (``(component_id, points, max_points)``: the percent of the maximum is worked out
+    where the lines are read, see :func:`component_percent`), ``quarters``, ``earned`` (floored at zero for a total
+    floor), ``carry`` (share of last year's positive total) and ``core_ok``.
     Called for every member of a county: plain arithmetic, no intermediate lists.
     """
     lines = []
@@ -296,12 +304,11 @@ def member_year_figures(components, ledger, total_method="sum", floor_mode="comp
         t3 += q3
         t4 += q4
         subtotal += points
-        percent = 100.0 * points / max_points if max_points else 0.0
         if is_core:
             core_points += points
             if max_points:
-                core_percents.append(percent)
-        lines.append((component_id, points, max_points, percent))
+                core_percents.append(component_percent(points, max_points))
+        lines.append((component_id, points, max_points))
     carry = round_half_up(previous_total * carry_over_percent / 100.0) if previous_total > 0 else 0.0
     earned = max(subtotal, 0.0) if floor_mode == "total" else subtotal
     core_ok = core_bar_met(core_points, core_bar_points, core_percents, core_bar_percent)

@@ -104,7 +104,8 @@ class PartyPointsResult(models.Model):
     line_ids = fields.One2many("party.points.result.line", "result_id", string="Components", readonly=True)
     component_lines = fields.Json(
         string="Component Subtotals", readonly=True, copy=False,
-        help="[component, points, maximum, percent] of each component: the rows of the Components view.")
+        help="[component, points, maximum] of each component (the percent of the maximum is computed "
+             "when the lines are read): the rows of the Components view.")
     carry_over = fields.Float(readonly=True, help="Share of last year's total carried into this year's base.")
     earned = fields.Float(string="Points of the Year", readonly=True,
                           help="Component subtotals of the year, or the mean of the quarters.")

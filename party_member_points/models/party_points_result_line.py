@@ -6,7 +6,8 @@ class PartyPointsResultLine(models.Model):
 
     A read-only SQL view over the component subtotals stored with each result (``component_lines``): the
     year's computation writes one row per member instead of one per member and component (a county has tens of
-    thousands of results, and every inserted row pays for its foreign keys)."""
+    thousands of results, and every inserted row pays for its foreign keys). Each stored line is ``[component id,
+    points, maximum]``; the percent of the maximum is computed here (:func:`component_percent`), not stored."""
 
     _name = "party.points.result.line"
     _description = "Annual Points Result Line"
@@ -34,7 +35,7 @@ class PartyPointsResultLine(models.Model):
                 UPDATE party_points_result r
                    SET component_lines = l.lines
                   FROM (SELECT result_id,
-                               jsonb_agg(jsonb_build_array(component_id, points, max_points, percent)
+                               jsonb_agg(jsonb_build_array(component_id, points, max_points)
                                          ORDER BY id) AS lines
                           FROM {self._table} GROUP BY result_id) l
                  WHERE l.result_id = r.id
@@ -52,7 +53,11 @@ class PartyPointsResultLine(models.Model):
                        (l.value->>0)::integer AS component_id,
                        (l.value->>1)::double precision AS points,
                        (l.value->>2)::double precision AS max_points,
-                       (l.value->>3)::double precision AS percent,
+                       -- as component_percent() (lines stored before 18.0.1.3.0 also hold it: unused)
+                       CASE WHEN (l.value->>2)::double precision <> 0
+                            THEN 100.0::double precision * (l.value->>1)::double precision
+                                 / (l.value->>2)::double precision
+                            ELSE 0.0 END AS percent,
                        r.create_uid,
                        r.create_date,
                        r.write_uid,

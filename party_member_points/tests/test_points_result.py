@@ -6,6 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, new_test_user, tagged
 from odoo.addons.party_member_points.models import party_points_result
+from odoo.addons.party_member_points.models.party_points_logic import component_percent
 from odoo.addons.party_member_points.tools.clock import party_today
 
 from .test_integrity import load_zh_cn
@@ -64,6 +65,12 @@ class TestPointsResults(PartyPointsCase):
         lines = ordered[0].line_ids.sorted("sequence")
         self.assertEqual(lines.mapped("points"), [10.0, 20.0, 69.0])
         self.assertEqual(lines[0].percent, 100.0)
+        self.assertEqual(lines[2].percent, 0.0, "no maximum for the bonus: no percent")
+        # the percent is worked out when the lines are read, as the pure function does
+        every_line = results.line_ids
+        self.assertEqual(every_line.mapped("percent"),
+                         [component_percent(line.points, line.max_points) for line in every_line])
+        self.assertEqual(len(results[0].component_lines[0]), 3, "[component, points, maximum] stored")
 
     def test_collector_left_as_found(self):
         """The year's computation and a batch of automatic entries pause Python's cyclic collector while they
