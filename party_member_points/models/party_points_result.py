@@ -340,14 +340,13 @@ class PartyPointsResult(models.Model):
                 warned = [result_ids[row["member_id"]] for row in rows if row["warning"]]
                 bottom = [result_ids[row["member_id"]] for row in rows
                           if row["bottom_ten"] and row["graded"] and row["scheme_id"] in barred and not row["warning"]]
-                # the rows are dropped before the collector runs again: kept alive, its first full collection
-                # walks them all (0.2 s at the county)
-                del rows, others
+            # the rows are dropped before the collector runs again: kept alive, its first full collection walks them
+            # all (0.2 s at the county)
+            del rows, others
+            if final:
                 self.sudo().browse(warned)._schedule_warning_talks()
                 self.sudo().browse(bottom)._schedule_warning_talks(bottom_ten=True)
                 progress.phase("announced in the branches' chatter, warning talks scheduled")
-            else:
-                del rows, others
         progress.done()
         return self.browse([result_ids[m] for m in todo])
 
